@@ -1,0 +1,6 @@
+// Package atlassiantest imitates Atlassian Cloud on this machine, for tests, benchmarks and
+// hand checks: a TLS server whose certificate (from a private CA made at start) is valid for
+// *.atlassian.net, *.jira.com, *.atlassian-us-gov-mod.net and api.atlassian.com, answering
+// tenant info, Jira's /myself, Confluence's /user/current and the scoped-token gateway with
+// the statuses, headers and bodies Atlassian sends. It never touches the internet.
+package atlassiantest

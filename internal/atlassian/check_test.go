@@ -1,0 +1,275 @@
+package atlassian_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+)
+
+const token = "ATATT3xFfGF0-check-test-token"
+
+func user(email string, mod func(*atlassiantest.User)) atlassiantest.User {
+	u := atlassiantest.User{Email: email, Token: token, AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima"}
+	if mod != nil {
+		mod(&u)
+	}
+	return u
+}
+
+// fake starts an imitation holding one site per scenario the tests need.
+func fake(t *testing.T) *atlassiantest.Server {
+	t.Helper()
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	site := func(host string, s atlassiantest.Site) {
+		if s.CloudID == "" {
+			s.CloudID = "cloud-" + host
+		}
+		srv.SetSite(host, &s)
+	}
+	ana := func(mod func(*atlassiantest.User)) []atlassiantest.User {
+		return []atlassiantest.User{user("ana@acme.example", mod)}
+	}
+	site("acme.atlassian.net", atlassiantest.Site{Users: ana(nil)})
+	site("jira-only.atlassian.net", atlassiantest.Site{NoConfluence: true, Users: ana(func(u *atlassiantest.User) { u.HideEmail = true })})
+	site("scoped.atlassian.net", atlassiantest.Site{Users: ana(func(u *atlassiantest.User) { u.Scoped = true })})
+	site("narrow.atlassian.net", atlassiantest.Site{Users: ana(func(u *atlassiantest.User) { u.Scoped, u.ScopeMismatch = true, true })})
+	site("robot.atlassian.net", atlassiantest.Site{Users: ana(func(u *atlassiantest.User) { u.Captcha = true })})
+	site("guest.atlassian.net", atlassiantest.Site{Users: ana(func(u *atlassiantest.User) { u.NoJira, u.NoConfluence = true, true })})
+	site("old.atlassian.net", atlassiantest.Site{MovedTo: "new.atlassian.net"})
+	site("new.atlassian.net", atlassiantest.Site{Users: ana(nil)})
+	site("busy.atlassian.net", atlassiantest.Site{Status: http.StatusTooManyRequests, RetryAfter: "30"})
+	site("down.atlassian.net", atlassiantest.Site{Status: http.StatusServiceUnavailable})
+	site("login.atlassian.net", atlassiantest.Site{LoginPage: true})
+	site("anon.atlassian.net", atlassiantest.Site{Anonymous: true})
+	site("huge.atlassian.net", atlassiantest.Site{HugeBody: true})
+	site("slow.atlassian.net", atlassiantest.Site{Latency: 3 * time.Second, Users: ana(nil)})
+	site("typo.atlassian.net", atlassiantest.Site{Unresolvable: true})
+	site("legacy.jira.com", atlassiantest.Site{Users: ana(nil)})
+	return srv
+}
+
+func checker(srv *atlassiantest.Server) *atlassian.Checker {
+	c := atlassian.NewChecker(srv.Client(atlassian.SameHostRedirects))
+	c.Timeout = 5 * time.Second
+	return c
+}
+
+func TestCheckSucceeds(t *testing.T) {
+	srv := fake(t)
+	tests := []struct {
+		name, site, email  string
+		via                atlassian.Via
+		jira, confluence   string
+		wantEmail, wantCID string
+	}{
+		{"both products on the site", "acme.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", "cloud-acme.atlassian.net"},
+		{"jira only, email hidden", "jira-only.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "not_found", "", "cloud-jira-only.atlassian.net"},
+		{"scoped token through the gateway", "scoped.atlassian.net", "ana@acme.example", atlassian.ViaGateway, "ok", "ok", "ana@acme.example", "cloud-scoped.atlassian.net"},
+		{"legacy jira.com site", "legacy.jira.com", "ANA@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", "cloud-legacy.jira.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := checker(srv).Check(context.Background(), atlassian.Credentials{Site: tt.site, Email: tt.email, Token: token})
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if !res.OK() || res.Via != tt.via || res.CloudID != tt.wantCID {
+				t.Errorf("ok=%v via=%q cloud=%q, want via %q cloud %q", res.OK(), res.Via, res.CloudID, tt.via, tt.wantCID)
+			}
+			if got := res.Products[atlassian.Jira]; got != tt.jira {
+				t.Errorf("jira = %q, want %q", got, tt.jira)
+			}
+			if got := res.Products[atlassian.Confluence]; got != tt.confluence {
+				t.Errorf("confluence = %q, want %q", got, tt.confluence)
+			}
+			want := atlassian.Identity{AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima", Email: tt.wantEmail}
+			if res.Identity != want {
+				t.Errorf("identity = %+v, want %+v", res.Identity, want)
+			}
+			if res.Elapsed <= 0 {
+				t.Errorf("elapsed = %v", res.Elapsed)
+			}
+		})
+	}
+}
+
+func TestCheckFailureKinds(t *testing.T) {
+	srv := fake(t)
+	tests := []struct {
+		name, site, token string
+		timeout           time.Duration
+		want              atlassian.Kind
+		check             func(t *testing.T, e *atlassian.Error, res atlassian.Result)
+	}{
+		{name: "wrong token", site: "acme.atlassian.net", token: "ATATT-wrong", want: atlassian.KindInvalidCredentials,
+			check: func(t *testing.T, e *atlassian.Error, res atlassian.Result) {
+				if e.Status != 401 || res.Products[atlassian.Jira] != "invalid_credentials" {
+					t.Errorf("status %d, products %v", e.Status, res.Products)
+				}
+			}},
+		{name: "site that does not exist", site: "nosuch.atlassian.net", want: atlassian.KindSiteNotFound},
+		{name: "name that does not resolve", site: "typo.atlassian.net", want: atlassian.KindSiteNotFound},
+		{name: "renamed site", site: "old.atlassian.net", want: atlassian.KindSiteMoved,
+			check: func(t *testing.T, e *atlassian.Error, _ atlassian.Result) {
+				if e.MovedTo != "new.atlassian.net" {
+					t.Errorf("moved to %q", e.MovedTo)
+				}
+				if n := srv.Hits("new.atlassian.net"); n != 0 {
+					t.Errorf("the check followed the redirect: %d requests reached the new host", n)
+				}
+			}},
+		{name: "captcha", site: "robot.atlassian.net", want: atlassian.KindCaptchaRequired},
+		{name: "scoped token without read:me", site: "narrow.atlassian.net", want: atlassian.KindScopeMismatch},
+		{name: "no product access", site: "guest.atlassian.net", want: atlassian.KindNoProductAccess,
+			check: func(t *testing.T, _ *atlassian.Error, res atlassian.Result) {
+				if res.Products[atlassian.Jira] != "no_access" || res.Products[atlassian.Confluence] != "no_access" {
+					t.Errorf("products %v", res.Products)
+				}
+			}},
+		{name: "rate limited", site: "busy.atlassian.net", want: atlassian.KindRateLimited,
+			check: func(t *testing.T, e *atlassian.Error, _ atlassian.Result) {
+				if e.RetryAfter != 30*time.Second || !strings.Contains(e.Detail, "30s") {
+					t.Errorf("retry after %v, detail %q", e.RetryAfter, e.Detail)
+				}
+			}},
+		{name: "server error", site: "down.atlassian.net", want: atlassian.KindServerError,
+			check: func(t *testing.T, e *atlassian.Error, _ atlassian.Result) {
+				if e.Status != 503 {
+					t.Errorf("status %d", e.Status)
+				}
+			}},
+		{name: "html sign-in page with 200", site: "login.atlassian.net", want: atlassian.KindUnexpected},
+		{name: "anonymous user with 200", site: "anon.atlassian.net", want: atlassian.KindUnexpected},
+		{name: "body over the cap", site: "huge.atlassian.net", want: atlassian.KindUnexpected},
+		{name: "deadline", site: "slow.atlassian.net", timeout: 150 * time.Millisecond, want: atlassian.KindTimeout},
+		{name: "not a site host", site: "github.com", want: atlassian.KindInvalidInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := checker(srv)
+			if tt.timeout > 0 {
+				c.Timeout = tt.timeout
+			}
+			tok := tt.token
+			if tok == "" {
+				tok = token
+			}
+			res, err := c.Check(context.Background(), atlassian.Credentials{Site: tt.site, Email: "ana@acme.example", Token: tok})
+			var e *atlassian.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Check error = %v, want *atlassian.Error of kind %q", err, tt.want)
+			}
+			if e.Kind != tt.want {
+				t.Fatalf("kind = %q (%v), want %q", e.Kind, err, tt.want)
+			}
+			if res.OK() {
+				t.Errorf("result says OK on failure: %+v", res)
+			}
+			if strings.Contains(err.Error(), tok) {
+				t.Errorf("error text %q contains the token", err)
+			}
+			if tt.check != nil {
+				tt.check(t, e, res)
+			}
+		})
+	}
+}
+
+func TestCheckRefusesUntrustedCertificate(t *testing.T) {
+	srv := fake(t)
+	// A client that reaches the imitation but trusts only the system roots, not its CA.
+	client := &http.Client{Transport: &http.Transport{DialContext: srv.DialContext}, CheckRedirect: atlassian.SameHostRedirects}
+	_, err := atlassian.NewChecker(client).Check(context.Background(), atlassian.Credentials{Site: "acme.atlassian.net", Email: "ana@acme.example", Token: token})
+	if k := atlassian.KindOf(err); k != atlassian.KindTLS {
+		t.Fatalf("kind = %q (%v), want tls", k, err)
+	}
+	if n := srv.AuthHits("acme.atlassian.net"); n != 0 {
+		t.Errorf("%d requests with credentials got through an unverified connection", n)
+	}
+}
+
+func TestCheckCanceled(t *testing.T) {
+	srv := fake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	_, err := checker(srv).Check(ctx, atlassian.Credentials{Site: "slow.atlassian.net", Email: "ana@acme.example", Token: token})
+	if k := atlassian.KindOf(err); k != atlassian.KindCanceled {
+		t.Fatalf("kind = %q, want canceled", k)
+	}
+}
+
+// doerFunc lets a test answer with a transport failure of its choosing.
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+var _ atlassian.Doer = doerFunc(nil)
+
+func TestCheckTransportFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want atlassian.Kind
+	}{
+		{"connection refused", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, atlassian.KindNetwork},
+		{"dns not found", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}}, atlassian.KindSiteNotFound},
+		{"dns server failure", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "server misbehaving", Name: "x", IsTemporary: true}}, atlassian.KindNetwork},
+		{"i/o timeout", &net.OpError{Op: "read", Err: timeoutErr{}}, atlassian.KindTimeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := atlassian.NewChecker(doerFunc(func(r *http.Request) (*http.Response, error) {
+				return nil, &url.Error{Op: "Get", URL: r.URL.String(), Err: tt.err}
+			}))
+			_, err := c.Check(context.Background(), atlassian.Credentials{Site: "acme.atlassian.net", Email: "a@b.example", Token: token})
+			if k := atlassian.KindOf(err); k != tt.want {
+				t.Fatalf("kind = %q (%v), want %q", k, err, tt.want)
+			}
+		})
+	}
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func TestSameHostRedirects(t *testing.T) {
+	mk := func(raw string) *http.Request { u, _ := url.Parse(raw); return &http.Request{URL: u} }
+	first := []*http.Request{mk("https://acme.atlassian.net/rest/api/3/myself")}
+	tests := []struct {
+		name   string
+		to     string
+		via    []*http.Request
+		follow bool
+	}{
+		{"same host", "https://acme.atlassian.net/rest/api/3/myself/", first, true},
+		{"another site", "https://new.atlassian.net/rest/api/3/myself", first, false},
+		{"login page", "https://id.atlassian.com/login", first, false},
+		{"downgrade to http", "http://acme.atlassian.net/x", first, false},
+		{"too many", "https://acme.atlassian.net/x", []*http.Request{first[0], first[0], first[0], first[0], first[0]}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := atlassian.SameHostRedirects(mk(tt.to), tt.via)
+			if (err == nil) != tt.follow {
+				t.Errorf("follow = %v, want %v", err == nil, tt.follow)
+			}
+		})
+	}
+}

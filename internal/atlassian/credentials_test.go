@@ -1,0 +1,76 @@
+package atlassian
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseEmail(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"plain", "ana@acme.example", "ana@acme.example", true},
+		{"trimmed", "  ana@acme.example ", "ana@acme.example", true},
+		{"plus tag", "ana+jira@acme.example", "ana+jira@acme.example", true},
+		{"empty", "", "", false},
+		{"no at", "ana.acme.example", "", false},
+		{"display name", "Ana <ana@acme.example>", "", false},
+		{"two addresses", "ana@acme.example, bo@acme.example", "", false},
+		{"no domain dot", "ana@localhost", "", false},
+		{"inner space", "ana lima@acme.example", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseEmail(tt.in)
+			if tt.ok != (err == nil) {
+				t.Fatalf("ParseEmail(%q) error = %v, want ok=%v", tt.in, err, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("ParseEmail(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if err != nil && KindOf(err) != KindInvalidInput {
+				t.Errorf("kind = %q", KindOf(err))
+			}
+		})
+	}
+}
+
+func TestParseToken(t *testing.T) {
+	const secret = "ATATT3xFfGF0-secret_value=123"
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"plain", secret, secret, true},
+		{"trailing newline from a paste", secret + "\n", secret, true},
+		{"longest allowed", strings.Repeat("a", MaxTokenBytes), strings.Repeat("a", MaxTokenBytes), true},
+		{"empty", "  ", "", false},
+		{"too long", strings.Repeat("a", MaxTokenBytes+1), "", false},
+		{"inner space", "ATATT3 secret", "", false},
+		{"inner newline", "ATATT3\nsecret", "", false},
+		{"non-ascii", "ATATT3é", "", false},
+		{"control character", "ATATT3\x01x", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseToken(tt.in)
+			if tt.ok != (err == nil) {
+				t.Fatalf("ParseToken error = %v, want ok=%v", err, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("ParseToken = %q, want %q", got, tt.want)
+			}
+			if tok := strings.TrimSpace(tt.in); err != nil && tok != "" && strings.Contains(err.Error(), tok) {
+				t.Errorf("error %q quotes the token", err)
+			}
+		})
+	}
+}
+
+func TestCredentialsStringHidesToken(t *testing.T) {
+	c := Credentials{Site: "acme.atlassian.net", Email: "ana@acme.example", Token: "ATATT-topsecret"}
+	if s := c.String(); strings.Contains(s, "topsecret") || !strings.Contains(s, "ana@acme.example") {
+		t.Errorf("String() = %q", s)
+	}
+}

@@ -1,0 +1,97 @@
+package atlassian
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind names a class of outcome. Its string values are a contract: scripts read them from
+// `atlink test --json`, so they never change once released.
+type Kind string
+
+// The outcome kinds of input validation and of a connection check.
+const (
+	KindInvalidInput       Kind = "invalid_input"
+	KindSiteNotFound       Kind = "site_not_found"
+	KindSiteMoved          Kind = "site_moved"
+	KindNetwork            Kind = "network"
+	KindTLS                Kind = "tls"
+	KindTimeout            Kind = "timeout"
+	KindInvalidCredentials Kind = "invalid_credentials"
+	KindCaptchaRequired    Kind = "captcha_required"
+	KindScopeMismatch      Kind = "scope_mismatch"
+	KindNoProductAccess    Kind = "no_product_access"
+	KindRateLimited        Kind = "rate_limited"
+	KindServerError        Kind = "server_error"
+	KindUnexpected         Kind = "unexpected_response"
+	KindCanceled           Kind = "canceled"
+)
+
+// Kinds lists every kind a check can end with, in a stable order.
+var Kinds = []Kind{
+	KindInvalidInput, KindSiteNotFound, KindSiteMoved, KindNetwork, KindTLS, KindTimeout,
+	KindInvalidCredentials, KindCaptchaRequired, KindScopeMismatch, KindNoProductAccess,
+	KindRateLimited, KindServerError, KindUnexpected, KindCanceled,
+}
+
+// Field names the input an invalid_input error is about.
+type Field string
+
+// The fields a person types.
+const (
+	FieldSite  Field = "site"
+	FieldEmail Field = "email"
+	FieldToken Field = "token"
+)
+
+// Error is a failure with a stable Kind. Its text never contains a token.
+type Error struct {
+	Kind Kind
+	// Field is set for invalid_input: the input to correct.
+	Field Field
+	// Detail is a short, human-safe sentence with the specifics (what to type instead, the
+	// status a site answered). It may be empty.
+	Detail string
+	// Site is the host the error is about, when known.
+	Site string
+	// MovedTo is the new host, for site_moved.
+	MovedTo string
+	// RetryAfter is how long the site asked us to wait, for rate_limited (0 if it did not say).
+	RetryAfter time.Duration
+	// Status is the HTTP status that decided the outcome, when there was one.
+	Status int
+	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
+	Err error
+}
+
+func (e *Error) Error() string {
+	msg := string(e.Kind)
+	if e.Field != "" {
+		msg += " (" + string(e.Field) + ")"
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the Kind of the first *Error in err's chain, "" for nil, and
+// unexpected_response for any other error.
+func KindOf(err error) Kind {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindUnexpected
+}
+
+func invalid(field Field, format string, args ...any) *Error {
+	return &Error{Kind: KindInvalidInput, Field: field, Detail: fmt.Sprintf(format, args...)}
+}
