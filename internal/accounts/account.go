@@ -1,0 +1,133 @@
+package accounts
+
+import (
+	"strings"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// ExpiryWarning is how close to its expiry date a token is flagged as expiring.
+const ExpiryWarning = 14 * 24 * time.Hour
+
+// DateLayout is the layout of expiry dates, as people type them.
+const DateLayout = "2006-01-02"
+
+// Account is one linked Atlassian account. Its token is not a field: it lives in the keychain
+// under ID.
+type Account struct {
+	// ID is stable for the life of the account and names its keychain item: site and email,
+	// so the same email on two sites never collides and a re-link finds its item.
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Site        string        `json:"site"`
+	Email       string        `json:"email"`
+	CloudID     string        `json:"cloud_id,omitempty"`
+	Via         atlassian.Via `json:"via,omitempty"`
+	AccountID   string        `json:"account_id,omitempty"`
+	DisplayName string        `json:"display_name,omitempty"`
+	Added       time.Time     `json:"added"`
+	LastCheck   *Check        `json:"last_check,omitempty"`
+	// Expires is the token's expiry date (YYYY-MM-DD) as the user gave it, or empty.
+	Expires string `json:"expires,omitempty"`
+}
+
+// Check is the outcome of the last connection check of an account.
+type Check struct {
+	Time     time.Time         `json:"time"`
+	OK       bool              `json:"ok"`
+	Kind     Kind              `json:"kind,omitempty"`
+	Products map[string]string `json:"products,omitempty"`
+}
+
+// AccountID returns the keychain user of the account with this site and email.
+func AccountID(site, email string) string {
+	return strings.ToLower(email) + "@" + site
+}
+
+// State is what a glance at an account should tell.
+type State string
+
+// The states of an account, from the most to the least urgent.
+const (
+	StateSecretMissing State = "secret_missing" // the keychain lost the token
+	StateExpired       State = "expired"        // the expiry date has passed
+	StateFailed        State = "failed"         // the last check failed
+	StateExpiring      State = "expiring"       // expires within ExpiryWarning
+	StateOK            State = "ok"             // the last check passed
+	StateUntested      State = "untested"       // never checked
+)
+
+// State sums the account up at time now.
+func (a Account) State(now time.Time) State {
+	if a.LastCheck != nil && a.LastCheck.Kind == KindSecretMissing {
+		return StateSecretMissing
+	}
+	left, has := a.ExpiresIn(now)
+	switch {
+	case has && left <= 0:
+		return StateExpired
+	case a.LastCheck != nil && !a.LastCheck.OK:
+		return StateFailed
+	case has && left <= ExpiryWarning:
+		return StateExpiring
+	case a.LastCheck != nil:
+		return StateOK
+	}
+	return StateUntested
+}
+
+// ExpiresIn is the time from now to the end of the expiry day (in now's location), and whether
+// the account has an expiry date at all.
+func (a Account) ExpiresIn(now time.Time) (time.Duration, bool) {
+	if a.Expires == "" {
+		return 0, false
+	}
+	d, err := time.ParseInLocation(DateLayout, a.Expires, now.Location())
+	if err != nil {
+		return 0, false
+	}
+	return d.AddDate(0, 0, 1).Sub(now), true
+}
+
+// DaysLeft is the number of whole days until the token expires (0 on its last day, negative
+// once expired), and whether the account has an expiry date.
+func (a Account) DaysLeft(now time.Time) (int, bool) {
+	left, has := a.ExpiresIn(now)
+	if !has {
+		return 0, false
+	}
+	if left <= 0 {
+		return -int((-left).Hours()/24) - 1, true
+	}
+	return int((left - time.Nanosecond).Hours() / 24), true
+}
+
+// ParseExpiry checks an expiry date as typed (YYYY-MM-DD, or empty for none).
+func ParseExpiry(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if _, err := time.Parse(DateLayout, s); err != nil {
+		return "", &Error{Kind: KindInvalidName, Detail: "type the expiry date as YYYY-MM-DD, like 2027-03-31"}
+	}
+	return s, nil
+}
+
+// ValidName checks an account name: 1 to 40 letters, digits, '.', '-' or '_', starting with a
+// letter or digit, so it is easy to type on a command line.
+func ValidName(name string) error {
+	bad := &Error{Kind: KindInvalidName, Name: name, Detail: "a name has 1 to 40 letters, digits, dots, dashes or underscores, starting with a letter or digit"}
+	if name == "" || len(name) > 40 {
+		return bad
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '-' && c != '_') {
+			return bad
+		}
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+var ctx = context.Background()
+
+func newStore(t *testing.T, kc Keychain) *Store {
+	t.Helper()
+	s := Open(filepath.Join(t.TempDir(), "atlink"), kc, Options{KeychainTimeout: 5 * time.Second})
+	s.Now = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	return s
+}
+
+func creds(site, email, token string) atlassian.Credentials {
+	return atlassian.Credentials{Site: site, Email: email, Token: token}
+}
+
+func okResult(site string) *atlassian.Result {
+	return &atlassian.Result{
+		Site: site, CloudID: "cloud-1", Via: atlassian.ViaSite,
+		Identity: atlassian.Identity{AccountID: "acc-1", DisplayName: "Ana Lima", Email: "ana@acme.example"},
+		Products: map[atlassian.Product]string{atlassian.Jira: "ok", atlassian.Confluence: "not_found"},
+	}
+}
+
+// storeSuite runs the same specification against the in-memory and the real keychain.
+func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
+	t.Run("link then list, token and remove", func(t *testing.T) {
+		kc := mk(t)
+		s := newStore(t, kc)
+		a, replaced, err := s.Link(ctx, creds("https://acme.atlassian.net/browse/X-1", "ana@acme.example", "tok-1\n"), LinkOptions{Result: okResult("acme.atlassian.net")})
+		if err != nil || replaced {
+			t.Fatalf("Link: %v (replaced %v)", err, replaced)
+		}
+		t.Cleanup(func() { _, _ = s.Remove(ctx, a.Name) })
+		if a.Name != "acme" || a.Site != "acme.atlassian.net" || a.DisplayName != "Ana Lima" || a.LastCheck == nil || !a.LastCheck.OK {
+			t.Errorf("linked %+v", a)
+		}
+		list, err := s.List()
+		if err != nil || len(list) != 1 || list[0].ID != a.ID {
+			t.Fatalf("List = %+v, %v", list, err)
+		}
+		if tok, err := s.Token(ctx, "ACME"); err != nil || tok != "tok-1" {
+			t.Errorf("Token = %q, %v", tok, err)
+		}
+		if _, err := s.Remove(ctx, "acme"); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := s.List(); len(list) != 0 {
+			t.Errorf("after Remove: %+v", list)
+		}
+		if _, err := s.secrets.get(ctx, a.ID); KindOf(err) != KindSecretMissing {
+			t.Errorf("the token outlived its account: %v", err)
+		}
+	})
+	t.Run("same email on two sites, two emails on one site", func(t *testing.T) {
+		s := newStore(t, mk(t))
+		links := []atlassian.Credentials{
+			creds("acme", "ana@acme.example", "t1"),
+			creds("wiki", "ana@acme.example", "t2"),
+			creds("acme", "bo@acme.example", "t3"),
+		}
+		for _, cr := range links {
+			a, _, err := s.Link(ctx, cr, LinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _, _ = s.Remove(ctx, a.Name) })
+		}
+		want := map[string]string{"acme": "t1", "wiki": "t2", "acme-2": "t3"}
+		for name, tok := range want {
+			if got, err := s.Token(ctx, name); err != nil || got != tok {
+				t.Errorf("Token(%s) = %q, %v; want %q", name, got, err, tok)
+			}
+		}
+	})
+	t.Run("linking again rotates the token and keeps the name", func(t *testing.T) {
+		s := newStore(t, mk(t))
+		a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "old"), LinkOptions{Name: "work", Expires: "2027-01-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = s.Remove(ctx, "work") })
+		b, replaced, err := s.Link(ctx, creds("acme.atlassian.net", "Ana@acme.example", "new"), LinkOptions{Name: "other"})
+		if err != nil || !replaced {
+			t.Fatalf("relink: %v, replaced %v", err, replaced)
+		}
+		if b.Name != "work" || b.ID != a.ID || !b.Added.Equal(a.Added) || b.Expires != "2027-01-31" {
+			t.Errorf("relinked %+v, was %+v", b, a)
+		}
+		if tok, _ := s.Token(ctx, "work"); tok != "new" {
+			t.Errorf("token not rotated: %q", tok)
+		}
+		if list, _ := s.List(); len(list) != 1 {
+			t.Errorf("relink added a row: %+v", list)
+		}
+	})
+}
+
+func TestStoreMemoryKeychain(t *testing.T) {
+	storeSuite(t, func(*testing.T) Keychain { return newMemKeychain() })
+}
+
+func TestStoreRealKeychain(t *testing.T) {
+	storeSuite(t, realKeychain)
+}
+
+func TestListNeverTouchesKeychain(t *testing.T) {
+	kc := newMemKeychain()
+	s := newStore(t, kc)
+	for _, site := range []string{"a", "b", "c"} {
+		if _, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), LinkOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := kc.count()
+	list, err := s.List()
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List = %d, %v", len(list), err)
+	}
+	if _, err := s.Get("b"); err != nil {
+		t.Fatal(err)
+	}
+	if kc.count() != before {
+		t.Errorf("List and Get made %d keychain calls", kc.count()-before)
+	}
+}
+
+func TestKeychainFailureLinksNothing(t *testing.T) {
+	s := newStore(t, brokenKeychain{err: errDBus})
+	_, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
+	if KindOf(err) != KindKeychainUnavailable {
+		t.Fatalf("Link error = %v", err)
+	}
+	if list, _ := s.List(); len(list) != 0 {
+		t.Errorf("an account without a stored token was listed: %+v", list)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), IndexFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("index written after a keychain failure: %v", err)
+	}
+}
+
+func TestMissingSecretIsFlaggedNotDeleted(t *testing.T) {
+	kc := newMemKeychain()
+	s := newStore(t, kc)
+	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc.lose(a.ID)
+	_, err = s.Test(ctx, a, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindSecretMissing || e.Name != "acme" {
+		t.Fatalf("Test error = %#v", err)
+	}
+	got, err := s.Get("acme")
+	if err != nil {
+		t.Fatalf("the account was dropped: %v", err)
+	}
+	if got.State(s.Now()) != StateSecretMissing {
+		t.Errorf("state = %q, want secret_missing", got.State(s.Now()))
+	}
+	// A new token repairs it, under the same name.
+	b, replaced, err := s.Link(ctx, creds("acme", "ana@acme.example", "t2"), LinkOptions{})
+	if err != nil || !replaced || b.Name != "acme" || b.State(s.Now()) != StateUntested {
+		t.Errorf("relink = %+v, %v, %v", b, replaced, err)
+	}
+	// Removing an account whose token is gone works too.
+	kc.lose(a.ID)
+	if _, err := s.Remove(ctx, "acme"); err != nil {
+		t.Errorf("Remove: %v", err)
+	}
+}
+
+type stubChecker struct {
+	res atlassian.Result
+	err error
+}
+
+func (c stubChecker) Check(_ context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	c.res.Site, c.res.Email = cr.Site, cr.Email
+	return c.res, c.err
+}
+
+func TestTestRecordsOutcome(t *testing.T) {
+	s := newStore(t, newMemKeychain())
+	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		check stubChecker
+		state State
+		kind  Kind
+	}{
+		{"passes", stubChecker{res: *okResult("acme.atlassian.net")}, StateOK, ""},
+		{"refused", stubChecker{err: &atlassian.Error{Kind: atlassian.KindInvalidCredentials}}, StateFailed, atlassian.KindInvalidCredentials},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Test(ctx, a, tt.check)
+			if KindOf(err) != tt.kind {
+				t.Fatalf("Test error %v, want kind %q", err, tt.kind)
+			}
+			got, _ := s.Get("acme")
+			if got.State(s.Now()) != tt.state || got.LastCheck.Kind != tt.kind {
+				t.Errorf("state %q, last check %+v", got.State(s.Now()), got.LastCheck)
+			}
+		})
+	}
+	// A canceled check says nothing about the account: nothing is recorded.
+	_, _ = s.Test(ctx, a, stubChecker{err: &atlassian.Error{Kind: atlassian.KindCanceled}})
+	if got, _ := s.Get("acme"); got.LastCheck.Kind != atlassian.KindInvalidCredentials {
+		t.Errorf("a canceled check was recorded: %+v", got.LastCheck)
+	}
+}
+
+func TestNames(t *testing.T) {
+	s := newStore(t, newMemKeychain())
+	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{Name: "work"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Name: "WORK"}); KindOf(err) != KindNameTaken {
+		t.Errorf("duplicate name (other case): %v", err)
+	}
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Name: "has space"}); KindOf(err) != KindInvalidName {
+		t.Errorf("bad name: %v", err)
+	}
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Expires: "31/12/2027"}); KindOf(err) != KindInvalidName {
+		t.Errorf("bad expiry: %v", err)
+	}
+	if _, err := s.Rename(ctx, "work", "acme-prod"); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := s.Token(ctx, "acme-prod"); err != nil || tok != "t" {
+		t.Errorf("token after rename: %q, %v", tok, err)
+	}
+	if _, err := s.Rename(ctx, "nope", "x"); KindOf(err) != KindUnknownAccount {
+		t.Errorf("rename unknown: %v", err)
+	}
+	if _, err := s.Remove(ctx, "nope"); KindOf(err) != KindUnknownAccount {
+		t.Errorf("remove unknown: %v", err)
+	}
+	if a, err := s.SetExpiry(ctx, "acme-prod", "2027-05-01"); err != nil || a.Expires != "2027-05-01" {
+		t.Errorf("SetExpiry = %+v, %v", a, err)
+	}
+}
+
+func TestIndexHoldsNoToken(t *testing.T) {
+	s := newStore(t, newMemKeychain())
+	const secret = "ATATT3xFfGF0-never-in-a-file"
+	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", secret), LinkOptions{Result: okResult("acme.atlassian.net")}); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.Walk(s.Dir(), func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if strings.Contains(string(data), secret) {
+			t.Errorf("%s contains the token", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
