@@ -1,4 +1,4 @@
-package accounts
+package accounts_test
 
 import (
 	"fmt"
@@ -8,12 +8,15 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/accounts/accountstest"
 )
 
 func TestIndexFileIsPrivateAndLeavesNoTemporaries(t *testing.T) {
-	s := newStore(t, newMemKeychain())
+	s := newStore(t, &accountstest.MemKeychain{})
 	for i := range 3 {
-		if _, _, err := s.Link(ctx, creds(fmt.Sprintf("site%d", i), "ana@acme.example", "t"), LinkOptions{}); err != nil {
+		if _, _, err := s.Link(ctx, creds(fmt.Sprintf("site%d", i), "ana@acme.example", "t"), accounts.LinkOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -25,10 +28,10 @@ func TestIndexFileIsPrivateAndLeavesNoTemporaries(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if len(names) != 2 || names[0] != IndexFile || names[1] != IndexFile+".lock" {
+	if len(names) != 2 || names[0] != accounts.IndexFile || names[1] != accounts.IndexFile+".lock" {
 		t.Errorf("files in the store: %v", names)
 	}
-	info, err := os.Stat(filepath.Join(s.Dir(), IndexFile))
+	info, err := os.Stat(filepath.Join(s.Dir(), accounts.IndexFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,24 +47,25 @@ func TestUnreadableIndexIsNeverOverwritten(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t, newMemKeychain())
+			kc := &accountstest.MemKeychain{}
+			s := newStore(t, kc)
 			if err := os.MkdirAll(s.Dir(), 0o700); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(s.Dir(), IndexFile)
+			path := filepath.Join(s.Dir(), accounts.IndexFile)
 			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.List(); KindOf(err) != KindIndexUnreadable {
+			if _, err := s.List(); accounts.KindOf(err) != accounts.KindIndexUnreadable {
 				t.Errorf("List error = %v", err)
 			}
-			if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{}); KindOf(err) != KindIndexUnreadable {
+			if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{}); accounts.KindOf(err) != accounts.KindIndexUnreadable {
 				t.Errorf("Link error = %v", err)
 			}
 			if data, _ := os.ReadFile(path); string(data) != tt.content {
 				t.Errorf("the index was rewritten: %s", data)
 			}
-			if n := len(s.secrets.kc.(*memKeychain).items); n != 0 {
+			if n := kc.Len(); n != 0 {
 				t.Errorf("%d token(s) left in the keychain for accounts that were not linked", n)
 			}
 		})
@@ -69,7 +73,7 @@ func TestUnreadableIndexIsNeverOverwritten(t *testing.T) {
 }
 
 func TestConcurrentWritersInOneProcess(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &accountstest.MemKeychain{}
 	dir := filepath.Join(t.TempDir(), "atlink")
 	const n = 40
 	var wg sync.WaitGroup
@@ -77,14 +81,14 @@ func TestConcurrentWritersInOneProcess(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := Open(dir, kc, Options{}) // a store per goroutine, as separate windows would have
-			if _, _, err := s.Link(ctx, creds(fmt.Sprintf("s%d", i), "ana@acme.example", "t"), LinkOptions{}); err != nil {
+			s := accounts.Open(dir, kc, accounts.Options{}) // a store per goroutine, as separate windows would have
+			if _, _, err := s.Link(ctx, creds(fmt.Sprintf("s%d", i), "ana@acme.example", "t"), accounts.LinkOptions{}); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	if list, _ := Open(dir, kc, Options{}).List(); len(list) != n {
+	if list, _ := accounts.Open(dir, kc, accounts.Options{}).List(); len(list) != n {
 		t.Errorf("%d accounts listed, want %d", len(list), n)
 	}
 }
@@ -109,7 +113,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			t.Fatalf("helper: %v", err)
 		}
 	}
-	list, err := Open(dir, newMemKeychain(), Options{}).List()
+	list, err := accounts.Open(dir, &accountstest.MemKeychain{}, accounts.Options{}).List()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,10 +139,10 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("runs only as a child of TestConcurrentProcesses")
 	}
 	n, _ := strconv.Atoi(os.Getenv("ATLINK_HELPER_N"))
-	s := Open(dir, newMemKeychain(), Options{})
+	s := accounts.Open(dir, &accountstest.MemKeychain{}, accounts.Options{})
 	for i := range n {
 		site := fmt.Sprintf("%s-%d", os.Getenv("ATLINK_HELPER_PREFIX"), i)
-		if _, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), LinkOptions{}); err != nil {
+		if _, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), accounts.LinkOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package accounts
+package accounts_test
 
 import (
 	"context"
@@ -9,14 +9,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zalando/go-keyring"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/accounts/accountstest"
 	"github.com/atlink/atlink/internal/atlassian"
 )
 
 var ctx = context.Background()
 
-func newStore(t *testing.T, kc Keychain) *Store {
+func newStore(t *testing.T, kc accounts.Keychain) *accounts.Store {
 	t.Helper()
-	s := Open(filepath.Join(t.TempDir(), "atlink"), kc, Options{KeychainTimeout: 5 * time.Second})
+	s := accounts.Open(filepath.Join(t.TempDir(), "atlink"), kc, accounts.Options{KeychainTimeout: 5 * time.Second})
 	s.Now = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
 	return s
 }
@@ -34,11 +38,11 @@ func okResult(site string) *atlassian.Result {
 }
 
 // storeSuite runs the same specification against the in-memory and the real keychain.
-func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
+func storeSuite(t *testing.T, mk func(t testing.TB) accounts.Keychain) {
 	t.Run("link then list, token and remove", func(t *testing.T) {
 		kc := mk(t)
 		s := newStore(t, kc)
-		a, replaced, err := s.Link(ctx, creds("https://acme.atlassian.net/browse/X-1", "ana@acme.example", "tok-1\n"), LinkOptions{Result: okResult("acme.atlassian.net")})
+		a, replaced, err := s.Link(ctx, creds("https://acme.atlassian.net/browse/X-1", "ana@acme.example", "tok-1\n"), accounts.LinkOptions{Result: okResult("acme.atlassian.net")})
 		if err != nil || replaced {
 			t.Fatalf("Link: %v (replaced %v)", err, replaced)
 		}
@@ -59,7 +63,7 @@ func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
 		if list, _ := s.List(); len(list) != 0 {
 			t.Errorf("after Remove: %+v", list)
 		}
-		if _, err := s.secrets.get(ctx, a.ID); KindOf(err) != KindSecretMissing {
+		if _, err := kc.Get(accounts.Service, a.ID); !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("the token outlived its account: %v", err)
 		}
 	})
@@ -71,7 +75,7 @@ func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
 			creds("acme", "bo@acme.example", "t3"),
 		}
 		for _, cr := range links {
-			a, _, err := s.Link(ctx, cr, LinkOptions{})
+			a, _, err := s.Link(ctx, cr, accounts.LinkOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,12 +90,12 @@ func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
 	})
 	t.Run("linking again rotates the token and keeps the name", func(t *testing.T) {
 		s := newStore(t, mk(t))
-		a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "old"), LinkOptions{Name: "work", Expires: "2027-01-31"})
+		a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "old"), accounts.LinkOptions{Name: "work", Expires: "2027-01-31"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _, _ = s.Remove(ctx, "work") })
-		b, replaced, err := s.Link(ctx, creds("acme.atlassian.net", "Ana@acme.example", "new"), LinkOptions{Name: "other"})
+		b, replaced, err := s.Link(ctx, creds("acme.atlassian.net", "Ana@acme.example", "new"), accounts.LinkOptions{Name: "other"})
 		if err != nil || !replaced {
 			t.Fatalf("relink: %v, replaced %v", err, replaced)
 		}
@@ -108,22 +112,22 @@ func storeSuite(t *testing.T, mk func(t *testing.T) Keychain) {
 }
 
 func TestStoreMemoryKeychain(t *testing.T) {
-	storeSuite(t, func(*testing.T) Keychain { return newMemKeychain() })
+	storeSuite(t, func(testing.TB) accounts.Keychain { return &accountstest.MemKeychain{} })
 }
 
 func TestStoreRealKeychain(t *testing.T) {
-	storeSuite(t, realKeychain)
+	storeSuite(t, accountstest.RealKeychain)
 }
 
 func TestListNeverTouchesKeychain(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &accountstest.MemKeychain{}
 	s := newStore(t, kc)
 	for _, site := range []string{"a", "b", "c"} {
-		if _, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), LinkOptions{}); err != nil {
+		if _, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), accounts.LinkOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	before := kc.count()
+	before := kc.Calls()
 	list, err := s.List()
 	if err != nil || len(list) != 3 {
 		t.Fatalf("List = %d, %v", len(list), err)
@@ -131,52 +135,52 @@ func TestListNeverTouchesKeychain(t *testing.T) {
 	if _, err := s.Get("b"); err != nil {
 		t.Fatal(err)
 	}
-	if kc.count() != before {
-		t.Errorf("List and Get made %d keychain calls", kc.count()-before)
+	if kc.Calls() != before {
+		t.Errorf("List and Get made %d keychain calls", kc.Calls()-before)
 	}
 }
 
 func TestKeychainFailureLinksNothing(t *testing.T) {
-	s := newStore(t, brokenKeychain{err: errDBus})
-	_, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
-	if KindOf(err) != KindKeychainUnavailable {
+	s := newStore(t, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService})
+	_, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{})
+	if accounts.KindOf(err) != accounts.KindKeychainUnavailable {
 		t.Fatalf("Link error = %v", err)
 	}
 	if list, _ := s.List(); len(list) != 0 {
 		t.Errorf("an account without a stored token was listed: %+v", list)
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir(), IndexFile)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(s.Dir(), accounts.IndexFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("index written after a keychain failure: %v", err)
 	}
 }
 
 func TestMissingSecretIsFlaggedNotDeleted(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &accountstest.MemKeychain{}
 	s := newStore(t, kc)
-	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
+	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	kc.lose(a.ID)
+	kc.Lose(a.ID)
 	_, err = s.Test(ctx, a, nil)
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindSecretMissing || e.Name != "acme" {
+	var e *accounts.Error
+	if !errors.As(err, &e) || e.Kind != accounts.KindSecretMissing || e.Name != "acme" {
 		t.Fatalf("Test error = %#v", err)
 	}
 	got, err := s.Get("acme")
 	if err != nil {
 		t.Fatalf("the account was dropped: %v", err)
 	}
-	if got.State(s.Now()) != StateSecretMissing {
+	if got.State(s.Now()) != accounts.StateSecretMissing {
 		t.Errorf("state = %q, want secret_missing", got.State(s.Now()))
 	}
 	// A new token repairs it, under the same name.
-	b, replaced, err := s.Link(ctx, creds("acme", "ana@acme.example", "t2"), LinkOptions{})
-	if err != nil || !replaced || b.Name != "acme" || b.State(s.Now()) != StateUntested {
+	b, replaced, err := s.Link(ctx, creds("acme", "ana@acme.example", "t2"), accounts.LinkOptions{})
+	if err != nil || !replaced || b.Name != "acme" || b.State(s.Now()) != accounts.StateUntested {
 		t.Errorf("relink = %+v, %v, %v", b, replaced, err)
 	}
 	// Removing an account whose token is gone works too.
-	kc.lose(a.ID)
+	kc.Lose(a.ID)
 	if _, err := s.Remove(ctx, "acme"); err != nil {
 		t.Errorf("Remove: %v", err)
 	}
@@ -193,24 +197,24 @@ func (c stubChecker) Check(_ context.Context, cr atlassian.Credentials) (atlassi
 }
 
 func TestTestRecordsOutcome(t *testing.T) {
-	s := newStore(t, newMemKeychain())
-	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{})
+	s := newStore(t, &accountstest.MemKeychain{})
+	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name  string
 		check stubChecker
-		state State
-		kind  Kind
+		state accounts.State
+		kind  accounts.Kind
 	}{
-		{"passes", stubChecker{res: *okResult("acme.atlassian.net")}, StateOK, ""},
-		{"refused", stubChecker{err: &atlassian.Error{Kind: atlassian.KindInvalidCredentials}}, StateFailed, atlassian.KindInvalidCredentials},
+		{"passes", stubChecker{res: *okResult("acme.atlassian.net")}, accounts.StateOK, ""},
+		{"refused", stubChecker{err: &atlassian.Error{Kind: atlassian.KindInvalidCredentials}}, accounts.StateFailed, atlassian.KindInvalidCredentials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.Test(ctx, a, tt.check)
-			if KindOf(err) != tt.kind {
+			if accounts.KindOf(err) != tt.kind {
 				t.Fatalf("Test error %v, want kind %q", err, tt.kind)
 			}
 			got, _ := s.Get("acme")
@@ -227,17 +231,17 @@ func TestTestRecordsOutcome(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	s := newStore(t, newMemKeychain())
-	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), LinkOptions{Name: "work"}); err != nil {
+	s := newStore(t, &accountstest.MemKeychain{})
+	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{Name: "work"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Name: "WORK"}); KindOf(err) != KindNameTaken {
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), accounts.LinkOptions{Name: "WORK"}); accounts.KindOf(err) != accounts.KindNameTaken {
 		t.Errorf("duplicate name (other case): %v", err)
 	}
-	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Name: "has space"}); KindOf(err) != KindInvalidName {
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), accounts.LinkOptions{Name: "has space"}); accounts.KindOf(err) != accounts.KindInvalidName {
 		t.Errorf("bad name: %v", err)
 	}
-	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), LinkOptions{Expires: "31/12/2027"}); KindOf(err) != KindInvalidName {
+	if _, _, err := s.Link(ctx, creds("wiki", "ana@acme.example", "t"), accounts.LinkOptions{Expires: "31/12/2027"}); accounts.KindOf(err) != accounts.KindInvalidName {
 		t.Errorf("bad expiry: %v", err)
 	}
 	if _, err := s.Rename(ctx, "work", "acme-prod"); err != nil {
@@ -246,10 +250,10 @@ func TestNames(t *testing.T) {
 	if tok, err := s.Token(ctx, "acme-prod"); err != nil || tok != "t" {
 		t.Errorf("token after rename: %q, %v", tok, err)
 	}
-	if _, err := s.Rename(ctx, "nope", "x"); KindOf(err) != KindUnknownAccount {
+	if _, err := s.Rename(ctx, "nope", "x"); accounts.KindOf(err) != accounts.KindUnknownAccount {
 		t.Errorf("rename unknown: %v", err)
 	}
-	if _, err := s.Remove(ctx, "nope"); KindOf(err) != KindUnknownAccount {
+	if _, err := s.Remove(ctx, "nope"); accounts.KindOf(err) != accounts.KindUnknownAccount {
 		t.Errorf("remove unknown: %v", err)
 	}
 	if a, err := s.SetExpiry(ctx, "acme-prod", "2027-05-01"); err != nil || a.Expires != "2027-05-01" {
@@ -258,9 +262,9 @@ func TestNames(t *testing.T) {
 }
 
 func TestIndexHoldsNoToken(t *testing.T) {
-	s := newStore(t, newMemKeychain())
+	s := newStore(t, &accountstest.MemKeychain{})
 	const secret = "ATATT3xFfGF0-never-in-a-file"
-	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", secret), LinkOptions{Result: okResult("acme.atlassian.net")}); err != nil {
+	if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", secret), accounts.LinkOptions{Result: okResult("acme.atlassian.net")}); err != nil {
 		t.Fatal(err)
 	}
 	err := filepath.Walk(s.Dir(), func(path string, info os.FileInfo, err error) error {

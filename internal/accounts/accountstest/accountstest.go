@@ -1,0 +1,135 @@
+// Package accountstest provides keychains for tests: an in-memory one that counts its calls and
+// can lose items, one that fails or hangs, and the real system keychain when a Secret Service
+// answers (make test starts a private gnome-keyring for that).
+package accountstest
+
+import (
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/atlink/atlink/internal/accounts"
+)
+
+// MemKeychain is an in-memory keychain. The zero value is ready to use.
+type MemKeychain struct {
+	mu    sync.Mutex
+	items map[string]string
+	calls int
+}
+
+func key(service, user string) string { return service + "\x00" + user }
+
+// Set stores a secret.
+func (m *MemKeychain) Set(service, user, secret string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.items == nil {
+		m.items = map[string]string{}
+	}
+	m.calls++
+	m.items[key(service, user)] = secret
+	return nil
+}
+
+// Get reads a secret, or keyring.ErrNotFound.
+func (m *MemKeychain) Get(service, user string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	v, ok := m.items[key(service, user)]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+// Delete removes a secret, or returns keyring.ErrNotFound.
+func (m *MemKeychain) Delete(service, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	if _, ok := m.items[key(service, user)]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(m.items, key(service, user))
+	return nil
+}
+
+// Lose deletes an atlink item behind atlink's back, as a user clearing the keyring would.
+func (m *MemKeychain) Lose(user string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, key(accounts.Service, user))
+}
+
+// Calls is how many calls the keychain has had.
+func (m *MemKeychain) Calls() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.calls
+}
+
+// Len is how many items it holds.
+func (m *MemKeychain) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.items)
+}
+
+// BrokenKeychain fails every call with Err after Delay (a very long Delay is a hung keychain).
+type BrokenKeychain struct {
+	Err   error
+	Delay time.Duration
+}
+
+// Set fails.
+func (b BrokenKeychain) Set(_, _, _ string) error { time.Sleep(b.Delay); return b.Err }
+
+// Get fails.
+func (b BrokenKeychain) Get(_, _ string) (string, error) { time.Sleep(b.Delay); return "", b.Err }
+
+// Delete fails.
+func (b BrokenKeychain) Delete(_, _ string) error { time.Sleep(b.Delay); return b.Err }
+
+// ErrNoSecretService is what go-keyring returns on a D-Bus session without a Secret Service.
+var ErrNoSecretService = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
+
+var (
+	_ accounts.Keychain = (*MemKeychain)(nil)
+	_ accounts.Keychain = BrokenKeychain{}
+)
+
+// RealKeychain returns the system keychain if a Secret Service answers within five seconds.
+// Otherwise it skips the test with the reason, or fails it when ATLINK_REQUIRE_KEYCHAIN is set
+// (make test sets it, so CI cannot pass by skipping).
+func RealKeychain(t testing.TB) accounts.Keychain {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		kc := accounts.SystemKeychain{}
+		err := kc.Set(accounts.Service, "atlink-probe", "x")
+		if err == nil {
+			err = kc.Delete(accounts.Service, "atlink-probe")
+		}
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(5 * time.Second):
+		err = errors.New("the keychain did not answer in 5s")
+	}
+	if err != nil {
+		msg := "no usable keychain (" + err.Error() + "): run `make test`, which starts a private gnome-keyring"
+		if os.Getenv("ATLINK_REQUIRE_KEYCHAIN") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return accounts.SystemKeychain{}
+}

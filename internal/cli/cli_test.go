@@ -1,0 +1,300 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/accounts/accountstest"
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+)
+
+const (
+	anaToken = "ATATT3xFfGF0-ana-secret-token"
+	boToken  = "ATATT3xFfGF0-bo-scoped-token"
+)
+
+// world is a store, an Atlassian imitation and every output the commands wrote, so a test can
+// assert that no output but `token` ever held a token.
+type world struct {
+	t       *testing.T
+	store   *accounts.Store
+	fake    *atlassiantest.Server
+	outputs []string
+	now     time.Time
+}
+
+func newWorld(t *testing.T, kc accounts.Keychain) *world {
+	t.Helper()
+	fake, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	ana := atlassiantest.User{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"}
+	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: "c-acme", Users: []atlassiantest.User{ana}})
+	fake.SetSite("wiki.atlassian.net", &atlassiantest.Site{CloudID: "c-wiki", NoJira: true, Users: []atlassiantest.User{ana}})
+	fake.SetSite("scoped.atlassian.net", &atlassiantest.Site{CloudID: "c-scoped", Users: []atlassiantest.User{
+		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}}})
+	fake.SetSite("old.atlassian.net", &atlassiantest.Site{MovedTo: "new.atlassian.net"})
+	fake.SetSite("busy.atlassian.net", &atlassiantest.Site{Status: 429, RetryAfter: "20"})
+	w := &world{t: t, fake: fake, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	w.store = accounts.Open(filepath.Join(t.TempDir(), "atlink"), kc, accounts.Options{KeychainTimeout: 10 * time.Second})
+	w.store.Now = func() time.Time { return w.now }
+	t.Cleanup(func() { // leave nothing in a real keychain
+		list, _ := w.store.List()
+		for _, a := range list {
+			_, _ = w.store.Remove(context.Background(), a.Name)
+		}
+	})
+	return w
+}
+
+// run executes one command line with stdin and returns exit code, stdout and stderr.
+func (w *world) run(stdin string, args ...string) (int, string, string) {
+	w.t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{Store: w.store, HTTP: w.fake.Client(atlassian.SameHostRedirects), In: strings.NewReader(stdin),
+		Out: &out, Err: &errb, Now: func() time.Time { return w.now }}
+	code := Run(context.Background(), env, args, "test")
+	if args[0] != "token" {
+		w.outputs = append(w.outputs, out.String(), errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+func (w *world) assertNoTokenPrinted() {
+	w.t.Helper()
+	for _, o := range w.outputs {
+		for _, tok := range []string{anaToken, boToken, "wrong-token-123"} {
+			if strings.Contains(o, tok) {
+				w.t.Errorf("an output contains a token:\n%s", o)
+			}
+		}
+	}
+}
+
+func keychains(t *testing.T, body func(t *testing.T, kc accounts.Keychain)) {
+	t.Run("memory", func(t *testing.T) { body(t, &accountstest.MemKeychain{}) })
+	t.Run("system", func(t *testing.T) { body(t, accountstest.RealKeychain(t)) })
+}
+
+func TestAddTestListTokenRemove(t *testing.T) {
+	keychains(t, func(t *testing.T, kc accounts.Keychain) {
+		w := newWorld(t, kc)
+		code, out, _ := w.run(anaToken+"\nsecond line is ignored\n", "add", "--site", "https://acme.atlassian.net/browse/KEY-1", "--email", "ana@acme.example", "--expires", "2026-12-05")
+		if code != ExitOK || !strings.Contains(out, "Linked acme: Ana Lima <ana@acme.example> on acme.atlassian.net") {
+			t.Fatalf("add: %d\n%s", code, out)
+		}
+		code, out, _ = w.run(boToken, "add", "--site", "scoped", "--email", "bo@acme.example", "--name", "bo-scoped", "--json")
+		var rep checkReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitOK {
+			t.Fatalf("add --json: %d %v\n%s", code, err, out)
+		}
+		wantRep := checkReport{Name: "bo-scoped", Site: "scoped.atlassian.net", Email: "bo@acme.example", OK: true, Message: "ok",
+			AccountID: "acc-bo", DisplayName: "Bo Chen", Products: map[string]string{"jira": "ok", "confluence": "ok"}, Via: "gateway", CloudID: "c-scoped"}
+		rep.ElapsedMS = 0
+		if !equalJSON(rep, wantRep) {
+			t.Errorf("add --json = %+v\nwant %+v", rep, wantRep)
+		}
+
+		code, out, errOut := w.run("", "list")
+		if code != ExitOK {
+			t.Fatalf("list: %d", code)
+		}
+		for _, want := range []string{"NAME", "!  acme", "✓  bo-scoped", "expires in 7 days"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("list lacks %q:\n%s", want, out)
+			}
+		}
+		if !strings.Contains(errOut, "The token of acme expires in 7 days") {
+			t.Errorf("no expiry warning on stderr: %q", errOut)
+		}
+
+		code, out, _ = w.run("", "token", "ACME")
+		if code != ExitOK || out != anaToken+"\n" {
+			t.Errorf("token: %d %q", code, out)
+		}
+
+		code, out, _ = w.run("", "test", "--json")
+		var reps []checkReport
+		if err := json.Unmarshal([]byte(out), &reps); err != nil || code != ExitOK || len(reps) != 2 || !reps[0].OK || !reps[1].OK {
+			t.Fatalf("test --json: %d %v\n%s", code, err, out)
+		}
+
+		if code, _, _ = w.run("", "rename", "acme", "acme-prod"); code != ExitOK {
+			t.Errorf("rename: %d", code)
+		}
+		code, out, _ = w.run("", "remove", "acme-prod")
+		if code != ExitOK || !strings.Contains(out, "until you revoke it") {
+			t.Errorf("remove: %d\n%s", code, out)
+		}
+		if code, _, errOut = w.run("", "token", "acme-prod"); code != ExitUsage || !strings.Contains(errOut, "No linked account is called acme-prod") {
+			t.Errorf("token of a removed account: %d %q", code, errOut)
+		}
+		w.assertNoTokenPrinted()
+	})
+}
+
+func TestAddFailures(t *testing.T) {
+	tests := []struct {
+		name, stdin string
+		args        []string
+		code        int
+		kind        string
+		message     string
+	}{
+		{"wrong token", "wrong-token-123", []string{"--site", "acme", "--email", "ana@acme.example"}, ExitFailure, "invalid_credentials", "refused this email and token"},
+		{"moved site", anaToken, []string{"--site", "old", "--email", "ana@acme.example"}, ExitFailure, "site_moved", "moved to new.atlassian.net"},
+		{"rate limited", anaToken, []string{"--site", "busy", "--email", "ana@acme.example"}, ExitFailure, "rate_limited", "slow down"},
+		{"no such site", anaToken, []string{"--site", "nosuch", "--email", "ana@acme.example"}, ExitFailure, "site_not_found", "No Atlassian Cloud site answers"},
+		{"not a site", anaToken, []string{"--site", "github.com", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "not an Atlassian Cloud site"},
+		{"bad email", anaToken, []string{"--site", "acme", "--email", "ana"}, ExitUsage, "invalid_input", "email address"},
+		{"empty stdin", "", []string{"--site", "acme", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "No token on standard input"},
+		{"bad name", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--name", "a b"}, ExitUsage, "invalid_input", "A name has"},
+		{"bad expiry", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--expires", "tomorrow"}, ExitUsage, "invalid_input", "YYYY-MM-DD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, &accountstest.MemKeychain{})
+			code, out, _ := w.run(tt.stdin, append([]string{"add", "--json"}, tt.args...)...)
+			var rep checkReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("not JSON (%v):\n%s", err, out)
+			}
+			if code != tt.code || rep.Kind != tt.kind || rep.OK || !strings.Contains(rep.Message, tt.message) {
+				t.Errorf("code %d kind %q message %q; want %d %q %q", code, rep.Kind, rep.Message, tt.code, tt.kind, tt.message)
+			}
+			// Plain output says the same, with the hint.
+			code, _, errOut := w.run(tt.stdin, append([]string{"add"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(errOut, "✗ ") || !strings.Contains(errOut, tt.message) {
+				t.Errorf("plain: %d %q", code, errOut)
+			}
+			if list, _ := w.store.List(); len(list) != 0 {
+				t.Errorf("a failed add stored %+v", list)
+			}
+			w.assertNoTokenPrinted()
+		})
+	}
+}
+
+func TestAddNoVerifyAndRotation(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	code, out, _ := w.run("old-token\n", "add", "--site", "acme", "--email", "ana@acme.example", "--no-verify", "--name", "work")
+	if code != ExitOK || !strings.Contains(out, "without checking") || w.fake.Hits("acme.atlassian.net") != 0 {
+		t.Fatalf("--no-verify: %d %q, %d requests", code, out, w.fake.Hits("acme.atlassian.net"))
+	}
+	if _, out, _ = w.run("", "list"); !strings.Contains(out, "not tested yet") || !strings.Contains(out, "?  work") {
+		t.Errorf("list after --no-verify:\n%s", out)
+	}
+	// The stored token is wrong: test says so and exits 1.
+	code, out, _ = w.run("", "test", "work")
+	if code != ExitFailure || !strings.Contains(out, "✗ work") || !strings.Contains(out, "0 of 1 accounts ok") {
+		t.Errorf("test: %d\n%s", code, out)
+	}
+	if _, out, _ = w.run("", "list"); !strings.Contains(out, "failed: The site refused this email and token.") {
+		t.Errorf("list after a failed test:\n%s", out)
+	}
+	// Rotation: linking again replaces the token and keeps the name.
+	code, out, errOut := w.run(anaToken, "add", "--site", "acme.atlassian.net", "--email", "ana@acme.example", "--name", "other")
+	if code != ExitOK || !strings.Contains(out, "Replaced the token of work") || !strings.Contains(errOut, "keeps its name work") {
+		t.Errorf("rotation: %d %q %q", code, out, errOut)
+	}
+	if _, out, _ = w.run("", "token", "work"); out != anaToken+"\n" {
+		t.Errorf("token after rotation: %q", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"unknown command", []string{"frobnicate"}, ExitUsage},
+		{"missing flag", []string{"add", "--site", "acme"}, ExitUsage},
+		{"unknown flag", []string{"list", "--color"}, ExitUsage},
+		{"token takes one name", []string{"token"}, ExitUsage},
+		{"test an unknown name", []string{"test", "ghost"}, ExitUsage},
+		{"rename to a bad name", []string{"rename", "x", "bad name"}, ExitUsage},
+		{"help", []string{"--help"}, ExitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, _ := w.run("", tt.args...); code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+		})
+	}
+}
+
+func TestKeychainTroubleIsExplained(t *testing.T) {
+	w := newWorld(t, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService})
+	code, _, errOut := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example")
+	if code != ExitFailure || !strings.Contains(errOut, "keychain cannot be used") || !strings.Contains(errOut, "gnome-keyring") || !strings.Contains(errOut, "never in a file") {
+		t.Errorf("add with no Secret Service: %d\n%s", code, errOut)
+	}
+	if list, _ := w.store.List(); len(list) != 0 {
+		t.Errorf("linked without a keychain: %+v", list)
+	}
+}
+
+func TestSecretMissingIsListed(t *testing.T) {
+	kc := &accountstest.MemKeychain{}
+	w := newWorld(t, kc)
+	if code, _, _ := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example"); code != ExitOK {
+		t.Fatal("add failed")
+	}
+	kc.Lose(accounts.AccountID("acme.atlassian.net", "ana@acme.example"))
+	code, out, _ := w.run("", "test", "--json")
+	var reps []checkReport
+	_ = json.Unmarshal([]byte(out), &reps)
+	if code != ExitFailure || len(reps) != 1 || reps[0].Kind != "secret_missing" || !strings.Contains(reps[0].Hint, "atlink add --site acme.atlassian.net --email ana@acme.example") {
+		t.Fatalf("test: %d %+v", code, reps)
+	}
+	if _, out, _ = w.run("", "list"); !strings.Contains(out, "✗  acme") || !strings.Contains(out, "token missing from the keychain") {
+		t.Errorf("list:\n%s", out)
+	}
+	_, out, _ = w.run("", "list", "--json")
+	var entries []listEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || len(entries) != 1 || entries[0].LastKind != "secret_missing" || *entries[0].LastOK {
+		t.Errorf("list --json: %v %s", err, out)
+	}
+}
+
+func TestListJSONSchema(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	if code, _, _ := w.run(anaToken, "add", "--site", "wiki", "--email", "ana@acme.example", "--expires", "2027-01-31"); code != ExitOK {
+		t.Fatal("add failed")
+	}
+	_, out, _ := w.run("", "list", "--json")
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil || len(raw) != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := []string{"name", "site", "email", "via", "cloud_id", "account_id", "display_name", "added", "last_checked", "last_ok", "last_kind", "expires"}
+	for _, k := range want {
+		if _, ok := raw[0][k]; !ok {
+			t.Errorf("list --json lacks %q", k)
+		}
+	}
+	if len(raw[0]) != len(want) {
+		t.Errorf("list --json has extra keys: %v", raw[0])
+	}
+	if raw[0]["via"] != "site" || raw[0]["last_ok"] != true || raw[0]["expires"] != "2027-01-31" || raw[0]["display_name"] != "Ana Lima" {
+		t.Errorf("entry: %v", raw[0])
+	}
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// subject is what an error is about, so the remedy can name the exact command to run.
+type subject struct {
+	Name, Site, Email string
+}
+
+// explain is the one place the command line turns an error into a sentence and a remedy.
+// It never quotes a raw Go error.
+func explain(err error, s subject) (message, hint string) {
+	var ae *atlassian.Error
+	var se *accounts.Error
+	detail := ""
+	switch {
+	case errors.As(err, &ae):
+		detail = ae.Detail
+		if ae.Site != "" && s.Site == "" {
+			s.Site = ae.Site
+		}
+	case errors.As(err, &se):
+		detail = se.Detail
+		if se.Name != "" {
+			s.Name = se.Name
+		}
+	}
+	if ae == nil {
+		ae = &atlassian.Error{} // a kind without details, as recorded in the index
+	}
+	site := s.Site
+	if site == "" {
+		site = "the site"
+	}
+	relink := "atlink add --site " + orDash(s.Site, "SITE") + " --email " + orDash(s.Email, "EMAIL")
+	switch accounts.KindOf(err) {
+	case atlassian.KindInvalidInput:
+		return capital(detail), ""
+	case atlassian.KindSiteNotFound:
+		return "No Atlassian Cloud site answers at " + site + ".",
+			"Copy the address from your browser's address bar while Jira or Confluence is open: it looks like acme.atlassian.net."
+	case atlassian.KindSiteMoved:
+		if ae.MovedTo == "" {
+			return site + " has moved to another address.", "Open it in a browser to see where, then link it under the new address."
+		}
+		return site + " has moved to " + ae.MovedTo + ".",
+			"Link it under its new address: atlink add --site " + ae.MovedTo + " --email " + orDash(s.Email, "EMAIL")
+	case atlassian.KindNetwork:
+		return "Could not reach " + site + ".",
+			"Check the internet connection, and HTTPS_PROXY if you use a proxy."
+	case atlassian.KindTLS:
+		return "The secure connection to " + site + " could not be verified.",
+			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
+	case atlassian.KindTimeout:
+		return site + " did not answer in time.",
+			"Try again, or allow more time with --timeout 30s."
+	case atlassian.KindInvalidCredentials:
+		return "The site refused this email and token.",
+			"Use the email of the Atlassian account that created the token, and a token that is not revoked or expired. New tokens: " + TokenPageURL
+	case atlassian.KindCaptchaRequired:
+		return "Atlassian wants a CAPTCHA solved before it accepts a token for this account.",
+			"Sign in once at https://" + orDash(s.Site, "your site") + " in a browser and solve the CAPTCHA, then test again."
+	case atlassian.KindScopeMismatch:
+		return "The token works, but its scopes do not allow reading who you are.",
+			"Create a token with the read:me scope, or one without scopes, at " + TokenPageURL
+	case atlassian.KindNoProductAccess:
+		return "The token works, but this account may use neither Jira nor Confluence on " + site + ".",
+			"Ask a site admin for product access, or check that this is the right site."
+	case atlassian.KindRateLimited:
+		wait := "a minute"
+		if ae.RetryAfter > 0 {
+			wait = ae.RetryAfter.String()
+		}
+		return "Atlassian asked atlink to slow down.", "Wait " + wait + " and try again."
+	case atlassian.KindServerError:
+		status := ""
+		if ae.Status != 0 {
+			status = fmt.Sprintf(" (HTTP %d)", ae.Status)
+		}
+		return capital(site) + " had a problem of its own" + status + ".",
+			"Try again later; https://status.atlassian.com lists incidents."
+	case atlassian.KindCanceled:
+		return "The check was stopped.", ""
+	case accounts.KindKeychainUnavailable:
+		return "The system keychain cannot be used: " + detail + ".",
+			"atlink keeps tokens only in the keychain and never in a file, so it cannot link accounts until the keychain works."
+	case accounts.KindKeychainTimeout:
+		return "The keychain did not answer in time.",
+			"If an unlock prompt is open, unlock it and try again; otherwise restart the keyring (gnome-keyring-daemon) or log in again."
+	case accounts.KindSecretMissing:
+		return "The keychain has no token for " + orDash(s.Name, "this account") + ".",
+			"Give it a token again (it keeps its name): " + relink
+	case accounts.KindUnknownAccount:
+		return "No linked account is called " + s.Name + ".", "'atlink list' shows the names."
+	case accounts.KindNameTaken:
+		return "Another linked account is already called " + s.Name + ".", "Pick another name, or rename the other account first."
+	case accounts.KindIndexUnreadable:
+		return capital(detail) + ".", "Move the file aside to start a new list; the tokens stay in the keychain."
+	case accounts.KindIndexBusy:
+		return "Another atlink kept the account list busy.", "Try again in a moment."
+	case atlassian.KindUnexpected:
+		msg := capital(site) + " answered in a way atlink does not understand"
+		if detail != "" {
+			msg += ": " + detail
+		}
+		return msg + ".", "Check the site address; if it is right, try again later."
+	}
+	return "Something unexpected went wrong.", "Try again; if it keeps happening, report it."
+}
+
+// printError writes the message and its hint to w, for people.
+func printError(w io.Writer, err error, s subject) {
+	msg, hint := explain(err, s)
+	fmt.Fprintln(w, "✗ "+msg)
+	if hint != "" {
+		fmt.Fprintln(w, "  "+hint)
+	}
+}
+
+// exitCode is the status a failed command ends with.
+func exitCode(err error) int {
+	switch accounts.KindOf(err) {
+	case atlassian.KindInvalidInput, accounts.KindUnknownAccount, accounts.KindNameTaken:
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+func orDash(s, placeholder string) string {
+	if s == "" {
+		return placeholder
+	}
+	return s
+}
+
+func capital(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/humanize"
+)
+
+func newList(env *Env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the linked accounts and how their last check went",
+		Long:  "List the linked accounts. This reads only atlink's account list, never the keychain.",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			list, err := env.Store.List()
+			if err != nil {
+				printError(env.Err, err, subject{})
+				return exitError{exitCode(err)}
+			}
+			if asJSON {
+				entries := make([]listEntry, 0, len(list))
+				for _, a := range list {
+					entries = append(entries, newListEntry(a))
+				}
+				return writeJSON(env.Out, entries)
+			}
+			if len(list) == 0 {
+				fmt.Fprintln(env.Out, "No linked accounts yet. Link one with: atlink add --site SITE --email EMAIL")
+				return nil
+			}
+			printList(env.Out, env.Err, list, env.Now())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON")
+	return cmd
+}
+
+// mark is the one-character status of an account, readable without colour.
+func mark(st accounts.State) string {
+	switch st {
+	case accounts.StateOK:
+		return "✓"
+	case accounts.StateFailed, accounts.StateSecretMissing, accounts.StateExpired:
+		return "✗"
+	case accounts.StateExpiring:
+		return "!"
+	}
+	return "?"
+}
+
+// stateWords is the status column: what the last check said, and when.
+func stateWords(a accounts.Account, now time.Time) string {
+	st := a.State(now)
+	checked := ""
+	if a.LastCheck != nil {
+		checked = ", checked " + humanize.Ago(a.LastCheck.Time, now)
+	}
+	switch st {
+	case accounts.StateSecretMissing:
+		return "token missing from the keychain"
+	case accounts.StateUntested:
+		return "not tested yet"
+	case accounts.StateFailed:
+		msg, _ := explain(&accounts.Error{Kind: a.LastCheck.Kind}, subject{Name: a.Name, Site: a.Site, Email: a.Email})
+		return "failed: " + msg + checked
+	}
+	if a.LastCheck == nil {
+		return "not tested yet"
+	}
+	if !a.LastCheck.OK {
+		return "failed" + checked
+	}
+	return "ok" + checked
+}
+
+func printList(out, errw io.Writer, list []accounts.Account, now time.Time) {
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tNAME\tSITE\tEMAIL\tSTATUS\tTOKEN")
+	for _, a := range list {
+		expiry := ""
+		if days, ok := a.DaysLeft(now); ok {
+			expiry = humanize.Expiry(days)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark(a.State(now)), a.Name, a.Site, a.Email, stateWords(a, now), expiry)
+	}
+	tw.Flush()
+	for _, a := range list {
+		if days, ok := a.DaysLeft(now); ok && (a.State(now) == accounts.StateExpiring || a.State(now) == accounts.StateExpired || days <= 14) {
+			fmt.Fprintf(errw, "! The token of %s %s: create a new one at %s, then 'atlink add --site %s --email %s'.\n",
+				a.Name, humanize.Expiry(days), TokenPageURL, a.Site, a.Email)
+		}
+	}
+}

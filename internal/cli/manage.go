@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newToken(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "token NAME",
+		Short: "Print an account's API token, for scripts",
+		Long: `Print the account's API token on standard output, followed by a newline. This is the only
+command that ever prints a token. Use it in a script, for example:
+
+  curl -u "ana@acme.example:$(atlink token acme)" https://acme.atlassian.net/rest/api/3/myself`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tok, err := env.Store.Token(cmd.Context(), args[0])
+			if err != nil {
+				return failWith(env, err, args[0])
+			}
+			fmt.Fprintln(env.Out, tok)
+			return nil
+		},
+	}
+}
+
+func newRename(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename NAME NEWNAME",
+		Short: "Give a linked account a new name",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := env.Store.Rename(cmd.Context(), args[0], args[1])
+			if err != nil {
+				return failWith(env, err, args[0])
+			}
+			fmt.Fprintf(env.Out, "✓ Renamed %s to %s.\n", args[0], a.Name)
+			return nil
+		},
+	}
+}
+
+func newRemove(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Unlink an account and delete its token from the keychain",
+		Long: `Unlink an account: delete its token from the keychain and the account from the list.
+The token itself stays valid at Atlassian until you revoke it at ` + TokenPageURL + `.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := env.Store.Remove(cmd.Context(), args[0])
+			if err != nil {
+				return failWith(env, err, args[0])
+			}
+			fmt.Fprintf(env.Out, "✓ Removed %s (%s on %s) and its token from the keychain.\n", a.Name, a.Email, a.Site)
+			fmt.Fprintf(env.Out, "  The token still works at Atlassian until you revoke it: %s\n", TokenPageURL)
+			return nil
+		},
+	}
+}
+
+// failWith prints err about the account called name and ends the command with its code.
+func failWith(env *Env, err error, name string) error {
+	s := subject{Name: name}
+	if a, gerr := env.Store.Get(name); gerr == nil {
+		s = subject{Name: a.Name, Site: a.Site, Email: a.Email}
+	}
+	printError(env.Err, err, s)
+	return exitError{exitCode(err)}
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // a check failed, or the keychain did
+	ExitUsage   = 2 // bad input, unknown account, wrong flags
+)
+
+// TokenPageURL is where Atlassian accounts create and revoke API tokens.
+const TokenPageURL = "https://id.atlassian.com/manage-profile/security/api-tokens"
+
+// Env is what the commands need from the world. Tests fill it with fakes; Main with the real
+// thing.
+type Env struct {
+	Store *accounts.Store
+	HTTP  atlassian.Doer
+	In    io.Reader
+	Out   io.Writer
+	Err   io.Writer
+	// ReadSecret reads a line without echo when In is a terminal; nil when it is not.
+	ReadSecret func() (string, error)
+	Now        func() time.Time
+}
+
+// Main runs the command line with the process's real environment and returns the exit code.
+func Main(args []string, version string) int {
+	env := Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, HTTP: atlassian.NewHTTPClient(), Now: time.Now}
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		env.ReadSecret = func() (string, error) {
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(os.Stderr)
+			return string(b), err
+		}
+	}
+	dir, err := accounts.DefaultDir()
+	if err != nil {
+		printError(env.Err, err, subject{})
+		return ExitFailure
+	}
+	env.Store = accounts.Open(dir, accounts.SystemKeychain{}, accounts.Options{
+		Waiting: func() {
+			fmt.Fprintln(os.Stderr, "Waiting for the keychain… if your desktop shows an unlock prompt, unlock it.")
+		},
+	})
+	return Run(context.Background(), env, args, version)
+}
+
+// Run executes one command line and returns its exit code.
+func Run(ctx context.Context, env Env, args []string, version string) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	root := newRoot(&env, version)
+	root.SetArgs(args)
+	root.SetIn(env.In)
+	root.SetOut(env.Out)
+	root.SetErr(env.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ex exitError
+	if errors.As(err, &ex) {
+		return ex.code
+	}
+	// Cobra's own errors: unknown command or flag, wrong number of arguments.
+	fmt.Fprintf(env.Err, "atlink: %v\nRun 'atlink --help' for usage.\n", err)
+	return ExitUsage
+}
+
+// exitError ends a command with a code after it printed what went wrong.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func newRoot(env *Env, version string) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "atlink",
+		Short: "Link Atlassian Cloud accounts and keep their API tokens in the system keychain",
+		Long: `atlink links Atlassian Cloud accounts (Jira, Confluence) by email and API token,
+checks that they work, and keeps each token in the operating system's keychain.
+
+Run atlink without a command to open its window. Create an API token at
+` + TokenPageURL + `.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newAdd(env), newList(env), newTest(env), newToken(env), newRename(env), newRemove(env))
+	return root
+}
