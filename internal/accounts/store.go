@@ -224,7 +224,7 @@ func (s *Store) token(ctx context.Context, a Account) (string, error) {
 	tok, err := s.secrets.get(ctx, a.ID)
 	if err != nil {
 		if KindOf(err) == KindSecretMissing {
-			if rerr := s.Record(ctx, a.ID, atlassian.Result{}, err); rerr != nil {
+			if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
 				return "", rerr
 			}
 			var e *Error
@@ -242,30 +242,42 @@ type Checker interface {
 	Check(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error)
 }
 
-// Test reads the account's token, checks it, and records the outcome in the index.
-func (s *Store) Test(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
+// Check reads the account's token and checks it, without recording the outcome (see Record
+// and Test). Only a token missing from the keychain is recorded at once.
+func (s *Store) Check(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
 	tok, err := s.token(ctx, a)
 	if err != nil {
 		return atlassian.Result{Site: a.Site, Email: a.Email}, err
 	}
-	res, cerr := c.Check(ctx, atlassian.Credentials{Site: a.Site, Email: a.Email, Token: tok})
-	if atlassian.KindOf(cerr) == atlassian.KindCanceled {
-		return res, cerr // nothing was learned about the account
-	}
-	if err := s.Record(ctx, a.ID, res, cerr); err != nil {
-		return res, err
-	}
-	return res, cerr
+	return c.Check(ctx, atlassian.Credentials{Site: a.Site, Email: a.Email, Token: tok})
 }
 
-// Record stores the outcome of a check of the account with this ID.
-func (s *Store) Record(ctx context.Context, id string, res atlassian.Result, checkErr error) error {
+// Test checks the account and records the outcome in the index.
+func (s *Store) Test(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
+	res, err := s.Check(ctx, a, c)
+	if rerr := s.Record(ctx, Outcome{ID: a.ID, Result: res, Err: err}); rerr != nil {
+		return res, rerr
+	}
+	return res, err
+}
+
+// Outcome is the result of checking the account with this ID.
+type Outcome struct {
+	ID     string
+	Result atlassian.Result
+	Err    error
+}
+
+// Record stores the outcomes of checks in one write of the index. A canceled check taught
+// nothing about its account and is skipped, and so is an account removed meanwhile.
+func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 	return s.update(ctx, func(ix *index) error {
-		i := ix.byID(id)
-		if i < 0 {
-			return nil // removed meanwhile: nothing to record
+		now := s.Now().UTC()
+		for _, o := range outcomes {
+			if i := ix.byID(o.ID); i >= 0 && atlassian.KindOf(o.Err) != atlassian.KindCanceled {
+				applyResult(&ix.Accounts[i], o.Result, o.Err, now)
+			}
 		}
-		applyResult(&ix.Accounts[i], res, checkErr, s.Now().UTC())
 		return nil
 	})
 }

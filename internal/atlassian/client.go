@@ -2,7 +2,6 @@ package atlassian
 
 import (
 	"crypto/tls"
-	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -12,9 +11,6 @@ import (
 type Doer interface {
 	Do(*http.Request) (*http.Response, error)
 }
-
-// errCrossHostRedirect stops the client at a redirect to another host or to plain http.
-var errCrossHostRedirect = errors.New("redirect to another host not followed")
 
 // NewHTTPClient returns the client atlink uses for every check: proxies from the environment
 // (HTTPS_PROXY, NO_PROXY), the system certificate store (SSL_CERT_FILE and SSL_CERT_DIR work on

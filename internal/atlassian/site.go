@@ -38,8 +38,8 @@ func ParseSite(input string) (string, error) {
 			return "", invalid(FieldSite, "use the site's https:// address, like https://acme.atlassian.net")
 		}
 		rest = rest[i+3:]
-	} else if strings.HasPrefix(rest, "//") {
-		rest = rest[2:]
+	} else {
+		rest = strings.TrimPrefix(rest, "//")
 	}
 	// The host ends at the first '/', '?' or '#'.
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {

@@ -37,7 +37,7 @@ func explain(err error, s subject) (message, hint string) {
 	}
 	site := s.Site
 	if site == "" {
-		site = "the site"
+		site = "your site"
 	}
 	relink := "atlink add --site " + orDash(s.Site, "SITE") + " --email " + orDash(s.Email, "EMAIL")
 	switch accounts.KindOf(err) {
@@ -84,7 +84,7 @@ func explain(err error, s subject) (message, hint string) {
 		if ae.Status != 0 {
 			status = fmt.Sprintf(" (HTTP %d)", ae.Status)
 		}
-		return capital(site) + " had a problem of its own" + status + ".",
+		return "The site " + site + " had a problem of its own" + status + ".",
 			"Try again later; https://status.atlassian.com lists incidents."
 	case atlassian.KindCanceled:
 		return "The check was stopped.", ""
@@ -106,7 +106,7 @@ func explain(err error, s subject) (message, hint string) {
 	case accounts.KindIndexBusy:
 		return "Another atlink kept the account list busy.", "Try again in a moment."
 	case atlassian.KindUnexpected:
-		msg := capital(site) + " answered in a way atlink does not understand"
+		msg := "The site " + site + " answered in a way atlink does not understand"
 		if detail != "" {
 			msg += ": " + detail
 		}

@@ -136,7 +136,7 @@ func printSuccess(w io.Writer, verb string, a accounts.Account, res atlassian.Re
 	if res.Identity.Email != "" {
 		who += " <" + res.Identity.Email + ">"
 	}
-	fmt.Fprintf(w, "✓ %s %s: %s on %s\n", verb, a.Name, who, a.Site)
+	fmt.Fprintf(w, "✓ %s: %s on %s\n", strings.TrimSpace(verb+" "+a.Name), who, a.Site)
 	via := "directly"
 	if res.Via == atlassian.ViaGateway {
 		via = "through api.atlassian.com (scoped token)"

@@ -48,11 +48,20 @@ func newTest(env *Env) *cobra.Command {
 					defer wg.Done()
 					sem <- struct{}{}
 					defer func() { <-sem }()
-					results[i], errs[i] = env.Store.Test(cmd.Context(), a, checker)
+					results[i], errs[i] = env.Store.Check(cmd.Context(), a, checker)
 					reports[i] = newReport(a.Name, results[i], errs[i], subject{Name: a.Name, Site: a.Site, Email: a.Email})
 				}()
 			}
 			wg.Wait()
+			outcomes := make([]accounts.Outcome, len(list))
+			for i, a := range list {
+				outcomes[i] = accounts.Outcome{ID: a.ID, Result: results[i], Err: errs[i]}
+			}
+			// One write of the index for all outcomes.
+			if err := env.Store.Record(cmd.Context(), outcomes...); err != nil {
+				printError(env.Err, err, subject{})
+				return exitError{exitCode(err)}
+			}
 			failed := 0
 			for _, e := range errs {
 				if e != nil {

@@ -96,7 +96,10 @@ func (b BrokenKeychain) Get(_, _ string) (string, error) { time.Sleep(b.Delay); 
 // Delete fails.
 func (b BrokenKeychain) Delete(_, _ string) error { time.Sleep(b.Delay); return b.Err }
 
-// ErrNoSecretService is what go-keyring returns on a D-Bus session without a Secret Service.
+// ErrNoSecretService is what go-keyring returns on a D-Bus session without a Secret Service,
+// word for word.
+//
+//lint:ignore ST1005 the text is D-Bus's own
 var ErrNoSecretService = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
 
 var (

@@ -1,0 +1,60 @@
+# atlink. The two commands a new user needs on Debian/Ubuntu:
+#   make run    build atlink and open it
+#   make test   every check and test, with a real keychain in a private D-Bus session
+# Both install the Debian packages they need when they are missing.
+
+GO      ?= go
+BIN     := bin/atlink
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
+.PHONY: all build run test check unit fuzz bench deps-build deps-test staticcheck clean
+
+all: build
+
+deps-build:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh build keyring
+
+build: deps-build
+	@echo "Building $(BIN)…"
+	@$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/atlink
+
+run: build
+	@echo "Starting atlink…"
+	@./$(BIN)
+
+$(STATICCHECK):
+	@echo "Installing staticcheck…"
+	@$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+staticcheck: $(STATICCHECK)
+	@$(STATICCHECK) ./...
+
+# Formatting, vet and staticcheck: fast, no keychain needed.
+check: deps-test staticcheck
+	@echo "Checking formatting…"
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@echo "Running go vet…"
+	@$(GO) vet ./...
+
+# Every test under the race detector, with a real gnome-keyring in a private D-Bus session and
+# HOME in a temporary folder; then a short run of the site parser's fuzz target.
+unit: deps-test
+	@echo "Running the tests with a private gnome-keyring…"
+	@scripts/with-keyring.sh $(GO) test -race -count=1 ./...
+
+fuzz:
+	@echo "Fuzzing the site parser for 15 s…"
+	@$(GO) test -run '^$$' -fuzz FuzzParseSite -fuzztime 15s ./internal/atlassian
+
+test: check unit fuzz
+
+bench: deps-test
+	@scripts/bench.sh
+
+clean:
+	rm -rf bin dist
