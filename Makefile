@@ -9,7 +9,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build run test check unit fuzz bench deps-build deps-test staticcheck clean
+.PHONY: all build run test check unit fuzz bench deps-build deps-test staticcheck clean screenshot package package-windows
 
 all: build
 
@@ -58,3 +58,8 @@ bench: deps-test
 
 clean:
 	rm -rf bin dist
+
+# PNGs of the real window under Xvfb, in docs/ (accounts and add view, light and dark, 800x600).
+screenshot: deps-test
+	@scripts/deps.sh screenshot
+	@scripts/with-keyring.sh scripts/screenshot.sh

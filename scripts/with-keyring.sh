@@ -22,7 +22,7 @@ mkdir -p "$tmp/home/.config" "$tmp/home/.local/share" "$tmp/run"
 chmod 700 "$tmp/run"
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share" XDG_RUNTIME_DIR="$tmp/run"
 unset DBUS_SESSION_BUS_ADDRESS
-export ATLINK_REQUIRE_KEYCHAIN=1
+export ATLINK_REQUIRE_KEYCHAIN=1 LANG=en_US.UTF-8
 
 # shellcheck disable=SC2016
 exec dbus-run-session -- bash -c '

@@ -136,3 +136,13 @@ func RealKeychain(t testing.TB) accounts.Keychain {
 	}
 	return accounts.SystemKeychain{}
 }
+
+// RealKeychainOrMemory is the system keychain when one answers (always under make test), and an
+// in-memory one elsewhere, for tests that should use the real thing when they can.
+func RealKeychainOrMemory(t testing.TB) accounts.Keychain {
+	t.Helper()
+	if os.Getenv("ATLINK_REQUIRE_KEYCHAIN") != "" {
+		return RealKeychain(t)
+	}
+	return &MemKeychain{}
+}

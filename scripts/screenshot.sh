@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view and
+# the add view after a successful test, in the light and the dark theme, at 1024x680 and at
+# 800x600. The accounts are linked beforehand through the command line, against the local
+# Atlassian imitation, into a private gnome-keyring (see scripts/with-keyring.sh).
+#
+# Run it through `make screenshot`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-docs}
+mkdir -p "$out"
+bin=$(mktemp -d)/atlink
+go build -o "$bin" ./cmd/atlink
+go build -o "${bin%/*}/fakeatlassian" ./tools/fakeatlassian
+
+export LANG=en_US.UTF-8
+ca=${bin%/*}/ca.pem
+"${bin%/*}/fakeatlassian" -ca "$ca" >"${bin%/*}/fake.env" &
+fake=$!
+trap 'kill $fake 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "${bin%/*}/fake.env" ] && break; sleep 0.1; done
+eval "$(head -1 "${bin%/*}/fake.env")"
+
+A="$bin"
+today=$(date +%F)
+soon=$(date -d '+4 days' +%F)
+later=$(date -d '+80 days' +%F)
+past=$(date -d '-3 days' +%F)
+echo demo-token-ana | $A add --site acme.atlassian.net --email ana@acme.example --expires "$later" >/dev/null
+echo demo-token-bo | $A add --site https://acme.atlassian.net/wiki/spaces/ENG --email bo@acme.example --name acme-bo --expires "$soon" >/dev/null
+echo demo-token-ana | $A add --site scoped --email ana@acme.example --name scoped-ci >/dev/null
+echo demo-token-ana | $A add --site wiki --email ana@acme.example >/dev/null
+echo wrong-token | $A add --site legacy.jira.com --email ana@acme.example --no-verify >/dev/null
+$A test legacy >/dev/null || true
+echo demo-token-ana | $A add --site new --email ana@acme.example --name sandbox --no-verify >/dev/null
+echo demo-token-ana | $A add --site guest --email ana@acme.example --name old-contract --expires "$past" --no-verify >/dev/null
+echo demo-token-ana | $A add --site down --email ana@acme.example --name lost-token --no-verify >/dev/null
+secret-tool clear service atlink username ana@acme.example@down.atlassian.net
+$A test lost-token >/dev/null 2>&1 || true
+$A list
+
+shoot() { # theme size name
+  local theme=$1 size=$2 name=$3
+  FYNE_THEME=$theme "$A" &
+  local app=$!
+  local wid
+  wid=$(xdotool search --sync --onlyvisible --pid $app | head -1)
+  xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
+  sleep 1.5
+  import -window "$wid" "$out/accounts-$name.png"
+  # The add view: Ctrl+N, then type what a user pastes, Tab between fields, Enter to test.
+  xdotool key --window "$wid" ctrl+n
+  sleep 0.5
+  xdotool type --delay 5 "https://acme.atlassian.net/jira/software/projects/KEY/boards/1"
+  xdotool key Tab
+  xdotool type --delay 5 "ana@acme.example"
+  xdotool key Tab
+  xdotool type --delay 5 "demo-token-ana"
+  xdotool key Return
+  sleep 1.5
+  import -window "$wid" "$out/add-$name.png"
+  kill $app
+  wait $app 2>/dev/null || true
+}
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f shoot); A=$A out=$out; \
+  shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600"
+echo "screenshots in $out/:"
+ls -1 "$out"/*.png

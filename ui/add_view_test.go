@@ -1,0 +1,334 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/accounts/accountstest"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+func TestCtrlNOpensTheAddViewWithTheCursorInSite(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	item := menuItem(h.w, "Link account…")
+	if item == nil || item.Shortcut == nil || item.Shortcut.ShortcutName() != "CustomDesktop:Control+N" {
+		t.Fatalf("no Ctrl+N menu item: %+v", item)
+	}
+	item.Action()
+	if h.u.add == nil {
+		t.Fatal("the add view did not open")
+	}
+	if h.w.Canvas().Focused() != h.u.add.site.entry {
+		t.Errorf("focus is on %T, want the site field", h.w.Canvas().Focused())
+	}
+	h.assertShows("Link an Atlassian account", "Create an API token", "Open the Atlassian API token page")
+	test.Tap(findButton(t, h, "Open the Atlassian API token page"))
+	if len(h.opened) != 1 || h.opened[0] != TokenPageURL {
+		t.Errorf("opened %v", h.opened)
+	}
+}
+
+func TestTabOrderGoesSiteEmailTokenThenTheRest(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.u.showAdd()
+	v := h.u.add
+	// The token's show/hide toggle sits in the token field, so it comes right after it.
+	want := []fyne.Focusable{v.email.entry, v.token.entry, v.reveal, v.expires.entry, v.name.entry}
+	for _, w := range want {
+		test.FocusNext(h.w.Canvas())
+		if got := h.w.Canvas().Focused(); got != w {
+			t.Fatalf("Tab went to %T %p, want %p", got, got, w)
+		}
+	}
+}
+
+func TestPastedURLIsReducedToTheSite(t *testing.T) {
+	tests := []struct{ name, paste, want string }{
+		{"jira board", "https://acme.atlassian.net/jira/software/projects/KEY/boards/1", "atlink will use acme.atlassian.net"},
+		{"confluence page", "https://acme.atlassian.net/wiki/spaces/ENG/pages/123/Title", "atlink will use acme.atlassian.net"},
+		{"bare name", "acme", "atlink will use acme.atlassian.net"},
+		{"legacy", "http://legacy.jira.com/browse/X-1", "atlink will use legacy.jira.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, &accountstest.MemKeychain{})
+			h.u.showAdd()
+			test.Type(h.u.add.site.entry, tt.paste)
+			if got := h.u.add.site.msg.Text; got != tt.want || !h.u.add.site.msg.Visible() {
+				t.Errorf("site hint = %q (visible %v), want %q", got, h.u.add.site.msg.Visible(), tt.want)
+			}
+		})
+	}
+}
+
+func TestInvalidInputShowsMessagesAndKeepsLinkDisabled(t *testing.T) {
+	tests := []struct {
+		name, site, email, token, expires string
+		field                             func(v *addView) *field
+		want                              string
+	}{
+		{"not an atlassian site", "github.com", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "not an Atlassian Cloud site"},
+		{"site with a port", "acme.atlassian.net:8443", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "no port"},
+		{"empty site", "", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "Type your site"},
+		{"two emails", "acme", "ana@acme.example, bo@acme.example", anaToken, "", func(v *addView) *field { return v.email }, "one email address"},
+		{"token with a space", "acme", "ana@acme.example", "ATATT3 abc", "", func(v *addView) *field { return v.token }, "no spaces"},
+		{"no token", "acme", "ana@acme.example", "", "", func(v *addView) *field { return v.token }, "Paste the API token"},
+		{"bad expiry", "acme", "ana@acme.example", anaToken, "31/12/2027", func(v *addView) *field { return v.expires }, "YYYY-MM-DD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stub := &stubChecker{}
+			h := newHarness(t, &accountstest.MemKeychain{}, withChecker(stub))
+			h.u.showAdd()
+			v := h.u.add
+			h.fillForm(tt.site, tt.email, tt.token)
+			test.Type(v.expires.entry, tt.expires)
+			test.Tap(v.testBtn)
+			f := tt.field(v)
+			if !f.msg.Visible() || !strings.Contains(f.msg.Text, tt.want) {
+				t.Errorf("message = %q (visible %v), want it to contain %q", f.msg.Text, f.msg.Visible(), tt.want)
+			}
+			if h.w.Canvas().Focused() != f.entry {
+				t.Errorf("focus is not on the field to fix")
+			}
+			if !v.linkBtn.Disabled() || stub.calls != 0 {
+				t.Errorf("link enabled %v, checks %d", !v.linkBtn.Disabled(), stub.calls)
+			}
+		})
+	}
+}
+
+func TestSuccessfulTestEnablesLinkAndLinkingAddsARow(t *testing.T) {
+	for _, kc := range []struct {
+		name string
+		mk   func(t *testing.T) accounts.Keychain
+	}{
+		{"memory keychain", func(*testing.T) accounts.Keychain { return &accountstest.MemKeychain{} }},
+		{"system keychain", func(t *testing.T) accounts.Keychain { return accountstest.RealKeychain(t) }},
+	} {
+		t.Run(kc.name, func(t *testing.T) {
+			h := newHarness(t, kc.mk(t))
+			h.assertShows("No linked accounts yet")
+			test.Tap(findButton(t, h, "Link your first account"))
+			v := h.u.add
+			h.fillForm("https://acme.atlassian.net/browse/KEY-1", "ana@acme.example", anaToken)
+			if !v.linkBtn.Disabled() {
+				t.Fatal("Link is enabled before a test")
+			}
+			test.Tap(v.testBtn)
+			h.assertShows("Connected as Ana Lima", "Jira: ok", "Confluence: ok", "Reached acme.atlassian.net directly")
+			if v.linkBtn.Disabled() {
+				t.Fatal("Link stays disabled after a successful test")
+			}
+			// An edit makes the test stale.
+			test.Type(v.email.entry, "x")
+			if !v.linkBtn.Disabled() {
+				t.Error("Link stays enabled after the email changed")
+			}
+			v.email.entry.SetText("ana@acme.example")
+			v.token.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the token field tests
+			if v.linkBtn.Disabled() {
+				t.Fatal("Enter in the token field did not test")
+			}
+			test.Tap(v.linkBtn)
+			if h.u.add != nil {
+				t.Fatalf("still in the add view:\n%s", h.text())
+			}
+			rows := h.rows()
+			if len(rows) != 1 || rows[0] != "acme | acme.atlassian.net | Working · Ana Lima · ana@acme.example" {
+				t.Errorf("rows = %q", rows)
+			}
+			if tok, err := h.store.Token(context.Background(), "acme"); err != nil || tok != anaToken {
+				t.Errorf("keychain holds %v, %v", tok != "", err)
+			}
+			h.assertHides(anaToken)
+		})
+	}
+}
+
+func TestEveryFailureKindShowsItsWordsAndHint(t *testing.T) {
+	for _, k := range atlassian.Kinds {
+		if k == atlassian.KindInvalidInput {
+			continue // the form catches it before a check
+		}
+		t.Run(string(k), func(t *testing.T) {
+			e := &atlassian.Error{Kind: k, Site: "acme.atlassian.net", MovedTo: "acme-new.atlassian.net", RetryAfter: 30 * time.Second, Status: 503}
+			h := newHarness(t, &accountstest.MemKeychain{}, withChecker(&stubChecker{err: e}))
+			h.u.showAdd()
+			h.fillForm("acme", "ana@acme.example", anaToken)
+			test.Tap(h.u.add.testBtn)
+			m := explain(e, subject{Site: "acme.atlassian.net"})
+			h.assertShows(m.Title, m.Text)
+			if m.Hint != "" {
+				h.assertShows(m.Hint)
+			}
+			if m.Action != nil {
+				test.Tap(findButton(t, h, m.Action.Label))
+				if len(h.opened) != 1 || h.opened[0] != m.Action.URL {
+					t.Errorf("the help button opened %v, want %s", h.opened, m.Action.URL)
+				}
+			}
+			if !h.u.add.linkBtn.Disabled() {
+				t.Error("Link is enabled after a failed test")
+			}
+			if strings.Contains(h.text(), "%!") || strings.Contains(h.text(), "<nil>") {
+				t.Errorf("badly formatted words:\n%s", h.text())
+			}
+		})
+	}
+}
+
+func TestSpecificWordsForCommonFailures(t *testing.T) {
+	tests := []struct {
+		kind  atlassian.Kind
+		words []string
+	}{
+		{atlassian.KindInvalidCredentials, []string{"Wrong email or token", "Open the API token page"}},
+		{atlassian.KindSiteMoved, []string{"has moved to acme-new.atlassian.net", "Open acme-new.atlassian.net"}},
+		{atlassian.KindCaptchaRequired, []string{"CAPTCHA", "Open acme.atlassian.net"}},
+		{atlassian.KindRateLimited, []string{"Wait 30s, then try again."}},
+		{atlassian.KindServerError, []string{"(HTTP 503)"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			e := &atlassian.Error{Kind: tt.kind, MovedTo: "acme-new.atlassian.net", RetryAfter: 30 * time.Second, Status: 503}
+			h := newHarness(t, &accountstest.MemKeychain{}, withChecker(&stubChecker{err: e}))
+			h.u.showAdd()
+			h.fillForm("acme", "ana@acme.example", anaToken)
+			test.Tap(h.u.add.testBtn)
+			h.assertShows(tt.words...)
+		})
+	}
+}
+
+func TestTheTokenIsRenderedOnlyWhenRevealed(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.u.showAdd()
+	h.fillForm("acme", "ana@acme.example", anaToken)
+	h.assertHides(anaToken)
+	test.Tap(h.u.add.reveal)
+	h.assertShows(anaToken)
+	test.Tap(h.u.add.reveal)
+	h.assertHides(anaToken)
+	test.Tap(h.u.add.testBtn)
+	h.assertHides(anaToken)
+}
+
+func TestKeychainTroubleIsExplainedAndTheFormKept(t *testing.T) {
+	h := newHarness(t, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService})
+	h.u.showAdd()
+	h.fillForm("acme", "ana@acme.example", anaToken)
+	test.Tap(h.u.add.testBtn)
+	test.Tap(h.u.add.linkBtn)
+	if h.u.add == nil {
+		t.Fatal("the add view closed although nothing was stored")
+	}
+	if !h.u.banner.Visible() || !strings.Contains(h.u.bannerMsg.Text, "Keychain unavailable") || !strings.Contains(h.u.bannerMsg.Text, "gnome-keyring") {
+		t.Errorf("banner visible %v: %q", h.u.banner.Visible(), h.u.bannerMsg.Text)
+	}
+	h.assertShows("Keychain unavailable", "Nothing you typed is lost")
+	v := h.u.add
+	if v.site.entry.Text != "acme" || v.email.entry.Text != "ana@acme.example" || v.token.entry.Text != anaToken {
+		t.Error("the form lost what was typed")
+	}
+	if list, _ := h.store.List(); len(list) != 0 {
+		t.Errorf("linked without a keychain: %+v", list)
+	}
+}
+
+func TestEscClosesTheAddView(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.u.showAdd()
+	test.Type(h.u.add.site.entry, "acme")
+	h.u.add.site.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.u.add != nil {
+		t.Fatal("Esc in a field did not close the add view")
+	}
+	h.u.showAdd()
+	h.w.Canvas().Unfocus()
+	escape(h.w)
+	if h.u.add != nil {
+		t.Fatal("Esc did not close the add view")
+	}
+	h.assertShows("No linked accounts yet")
+}
+
+func TestNewTokenKeepsSiteEmailAndName(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.link("acme.atlassian.net", "ana@acme.example", "old-token", "work", false)
+	h.u.reload()
+	test.Tap(h.u.accounts.detail.tokenBtn)
+	v := h.u.add
+	if v == nil || !v.site.entry.Disabled() || !v.email.entry.Disabled() || v.site.entry.Text != "acme.atlassian.net" {
+		t.Fatal("the new-token form does not fix site and email")
+	}
+	if h.w.Canvas().Focused() != v.token.entry {
+		t.Error("the cursor is not in the token field")
+	}
+	h.assertShows("New token for work")
+	test.Type(v.token.entry, anaToken)
+	v.token.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Tap(v.linkBtn)
+	if h.u.add != nil {
+		t.Fatalf("still in the form:\n%s", h.text())
+	}
+	if tok, _ := h.store.Token(context.Background(), "work"); tok != anaToken {
+		t.Error("the token was not replaced")
+	}
+	if rows := h.rows(); len(rows) != 1 || !strings.HasPrefix(rows[0], "work | ") || !strings.Contains(rows[0], "Working") {
+		t.Errorf("rows = %q", rows)
+	}
+}
+
+func TestStopAbandonsARunningTest(t *testing.T) {
+	release := make(chan struct{})
+	blocking := checkerFunc(func(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+		select {
+		case <-release:
+			return atlassian.Result{}, nil
+		case <-ctx.Done():
+			return atlassian.Result{}, &atlassian.Error{Kind: atlassian.KindCanceled}
+		}
+	})
+	h := newHarness(t, &accountstest.MemKeychain{}, withChecker(blocking), withGoroutines())
+	h.u.showAdd()
+	h.fillForm("acme", "ana@acme.example", anaToken)
+	test.Tap(h.u.add.testBtn)
+	if !h.u.add.busy.Visible() || !h.u.add.testBtn.Disabled() {
+		t.Fatal("no progress while testing")
+	}
+	h.assertShows("Testing ana@acme.example on acme.atlassian.net…", "Stop")
+	test.Tap(h.u.add.stopBtn)
+	h.wait()
+	close(release)
+	if h.u.add.busy.Visible() || h.u.add.testBtn.Disabled() {
+		t.Error("still busy after Stop")
+	}
+	h.assertShows("Stopped")
+}
+
+type checkerFunc func(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error)
+
+func (f checkerFunc) Check(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	return f(ctx, cr)
+}
+
+func TestTheTestRunsOffTheUIGoroutine(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{}, withGoroutines())
+	h.u.showAdd()
+	h.fillForm("wiki", "ana@acme.example", anaToken)
+	test.Tap(h.u.add.testBtn)
+	h.wait()
+	h.assertShows("Connected as Ana Lima", "Jira: not on this site", "Confluence: ok")
+	test.Tap(h.u.add.linkBtn)
+	h.wait()
+	if rows := h.rows(); len(rows) != 1 || !strings.HasPrefix(rows[0], "wiki | wiki.atlassian.net | Working") {
+		t.Errorf("rows = %q", rows)
+	}
+}

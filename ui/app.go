@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// Store is what the window needs of the linked accounts; *accounts.Store is the real one.
+type Store interface {
+	List() ([]accounts.Account, error)
+	Link(ctx context.Context, cr atlassian.Credentials, opt accounts.LinkOptions) (accounts.Account, bool, error)
+	Rename(ctx context.Context, name, newName string) (accounts.Account, error)
+	Remove(ctx context.Context, name string) (accounts.Account, error)
+	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
+	Dir() string
+}
+
+var _ Store = (*accounts.Store)(nil)
+
+// Deps are what the window gets from the rest of atlink.
+type Deps struct {
+	Store   Store
+	Checker accounts.Checker
+	// OpenURL opens a page in the default browser (fyne.App.OpenURL when nil).
+	OpenURL func(*url.URL) error
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Go starts background work: keychain, network and file calls never run on the UI
+	// goroutine. It is `go f()` when nil; tests may run f at once.
+	Go func(func())
+	// Watch is how often the index file is polled for changes made by another atlink (the
+	// command line). Zero means every two seconds, negative never.
+	Watch time.Duration
+}
+
+// UI is atlink's window.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	d   Deps
+
+	accounts  *accountsView
+	add       *addView // nil while the accounts are shown
+	body      *fyne.Container
+	banner    *fyne.Container
+	bannerMsg *widget.Label
+
+	dialog    dialog.Dialog // the dialog on top, for Esc
+	stopWatch chan struct{}
+	watching  sync.WaitGroup
+}
+
+// New builds the window's content into w: the linked accounts, the menu with its shortcuts,
+// and Esc handling. Call Start once the window is shown.
+func New(a fyne.App, w fyne.Window, d Deps) *UI {
+	if d.OpenURL == nil {
+		d.OpenURL = a.OpenURL
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Go == nil {
+		d.Go = func(f func()) { go f() }
+	}
+	u := &UI{app: a, win: w, d: d}
+	u.accounts = newAccountsView(u)
+	u.body = container.NewStack(u.accounts.build())
+	u.bannerMsg = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	u.banner = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
+		&widget.Button{Text: "Dismiss", Importance: widget.LowImportance, OnTapped: func() { u.banner.Hide() }}, u.bannerMsg)
+	u.banner.Hide()
+
+	w.SetTitle("atlink")
+	w.SetContent(container.NewBorder(u.banner, nil, nil, nil, u.body))
+	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Accounts",
+		&fyne.MenuItem{Label: "Link account…", Icon: theme.ContentAddIcon(), Action: u.showAdd,
+			Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}},
+		&fyne.MenuItem{Label: "Test all", Icon: theme.ViewRefreshIcon(), Action: u.accounts.onTestAll,
+			Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}},
+		&fyne.MenuItem{Label: "Open the API token page", Action: func() { u.open(TokenPageURL) }},
+	)))
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.showAdd() })
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			u.escape()
+		}
+	})
+	return u
+}
+
+// Start loads the accounts (from the index only: opening the window never prompts the
+// keychain), and keeps the window in step with changes other atlink processes make.
+func (u *UI) Start() {
+	u.reload()
+	u.app.Lifecycle().SetOnEnteredForeground(u.reload)
+	if u.d.Watch >= 0 && u.stopWatch == nil {
+		u.stopWatch = make(chan struct{})
+		interval := u.d.Watch
+		if interval == 0 {
+			interval = 2 * time.Second
+		}
+		u.watching.Add(1)
+		go func(stop chan struct{}) {
+			defer u.watching.Done()
+			u.watch(interval, stop)
+		}(u.stopWatch)
+	}
+}
+
+// Stop ends the background watcher and waits for it.
+func (u *UI) Stop() {
+	if u.stopWatch != nil {
+		close(u.stopWatch)
+		u.stopWatch = nil
+	}
+	u.watching.Wait()
+}
+
+// reload reads the index off the UI goroutine and shows it.
+func (u *UI) reload() {
+	u.d.Go(func() {
+		list, err := u.d.Store.List()
+		fyne.Do(func() { u.accounts.setAccounts(list, err) })
+	})
+}
+
+// watch reloads when the index file changes, and refreshes relative times every half minute.
+func (u *UI) watch(interval time.Duration, stop <-chan struct{}) {
+	path := filepath.Join(u.d.Store.Dir(), accounts.IndexFile)
+	stamp := func() (time.Time, int64) {
+		if fi, err := os.Stat(path); err == nil {
+			return fi.ModTime(), fi.Size()
+		}
+		return time.Time{}, -1
+	}
+	lastMod, lastSize := stamp()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	lastPaint := time.Now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			mod, size := stamp()
+			if !mod.Equal(lastMod) || size != lastSize {
+				lastMod, lastSize = mod, size
+				fyne.Do(u.reload)
+			} else if time.Since(lastPaint) > 30*time.Second {
+				lastPaint = time.Now()
+				fyne.Do(u.accounts.refresh)
+			}
+		}
+	}
+}
+
+// open shows a page in the default browser.
+func (u *UI) open(raw string) {
+	parsed, err := url.Parse(raw)
+	if err == nil {
+		err = u.d.OpenURL(parsed)
+	}
+	if err != nil {
+		u.showDialog(dialog.NewInformation("Cannot open the browser", "Open this address yourself:\n"+raw, u.win))
+	}
+}
+
+// showDialog shows d and remembers it, so Esc can close it.
+func (u *UI) showDialog(d dialog.Dialog) {
+	u.dialog = d
+	d.SetOnClosed(func() {
+		if u.dialog == d {
+			u.dialog = nil
+		}
+	})
+	d.Show()
+}
+
+// escape closes the dialog on top, else the add view.
+func (u *UI) escape() {
+	switch {
+	case u.dialog != nil:
+		u.dialog.Hide()
+	case u.add != nil:
+		u.closeAdd()
+	}
+}
+
+// showBanner tells about keychain trouble above everything, until dismissed.
+func (u *UI) showBanner(m message) {
+	u.bannerMsg.SetText(m.Title + ": " + m.Text + " " + m.Hint)
+	u.banner.Show()
+}
+
+// showAdd opens the add view for a new account (Ctrl+N).
+func (u *UI) showAdd() { u.openAdd(nil) }
+
+// openAdd opens the add view; with an account, to give it a new token.
+func (u *UI) openAdd(rotate *accounts.Account) {
+	if u.dialog != nil {
+		u.dialog.Hide()
+	}
+	if u.add != nil {
+		u.add.stop()
+	}
+	u.add = newAddView(u, rotate)
+	u.body.Objects = []fyne.CanvasObject{u.add.build()}
+	u.body.Refresh()
+	u.win.Canvas().Focus(u.add.firstField())
+}
+
+// closeAdd goes back to the accounts.
+func (u *UI) closeAdd() {
+	if u.add == nil {
+		return
+	}
+	u.add.stop()
+	u.add = nil
+	u.body.Objects = []fyne.CanvasObject{u.accounts.content}
+	u.body.Refresh()
+	u.reload()
+}

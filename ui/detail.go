@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/humanize"
+)
+
+// detailPane shows the selected account and its actions.
+type detailPane struct {
+	v *accountsView
+
+	title                                   *widget.Label
+	stateIcon                               *widget.Icon
+	state                                   *widget.Label
+	problem                                 *widget.Label
+	fix                                     *widget.Button
+	who, site, products, checked, expiry    *widget.Label
+	testBtn, tokenBtn, renameBtn, removeBtn *widget.Button
+	body                                    *fyne.Container
+	none                                    *widget.Label
+	root                                    *fyne.Container
+	account                                 accounts.Account
+}
+
+func newDetailPane(v *accountsView) *detailPane {
+	return &detailPane{v: v}
+}
+
+func (p *detailPane) build() fyne.CanvasObject {
+	wrap := func() *widget.Label { return &widget.Label{Wrapping: fyne.TextWrapWord} }
+	p.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
+	p.stateIcon = widget.NewIcon(nil)
+	p.state = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	p.problem = wrap()
+	p.fix = &widget.Button{Importance: widget.LowImportance, Icon: theme.ComputerIcon()}
+	p.who, p.site, p.products, p.checked, p.expiry = wrap(), wrap(), wrap(), wrap(), wrap()
+	p.testBtn = &widget.Button{Text: "Test", Icon: theme.ViewRefreshIcon(), Importance: widget.HighImportance, OnTapped: p.onTest}
+	p.tokenBtn = &widget.Button{Text: "New token", Icon: theme.LoginIcon(), OnTapped: p.onNewToken}
+	p.renameBtn = &widget.Button{Text: "Rename", Icon: theme.DocumentCreateIcon(), OnTapped: p.onRename}
+	p.removeBtn = &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: p.onRemove}
+	p.body = container.NewVBox(
+		p.title,
+		container.NewBorder(nil, nil, p.stateIcon, nil, p.state),
+		p.problem, container.NewHBox(p.fix),
+		widget.NewSeparator(),
+		p.who, p.site, p.products, p.checked, p.expiry,
+		widget.NewSeparator(),
+		container.NewGridWithColumns(4, p.testBtn, p.tokenBtn, p.renameBtn, p.removeBtn),
+	)
+	p.none = &widget.Label{Text: "Select an account to see its details.", Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
+	p.root = container.NewStack(p.none)
+	return container.NewVScroll(p.root)
+}
+
+func (p *detailPane) clear() {
+	p.root.Objects = []fyne.CanvasObject{container.NewCenter(p.none)}
+	p.root.Refresh()
+}
+
+func (p *detailPane) show(a accounts.Account, testing bool) {
+	p.account = a
+	now := p.v.u.d.Now()
+	st := a.State(now)
+	p.title.SetText(a.Name)
+	p.stateIcon.SetResource(stateIcon(st))
+	p.state.SetText(stateWords(a, now))
+	if testing {
+		p.stateIcon.SetResource(testingIcon())
+		p.state.SetText("Testing…")
+	}
+
+	p.problem.Hide()
+	p.fix.Hide()
+	if c := a.LastCheck; c != nil && !c.OK && !testing {
+		m := explain(kindError(c.Kind), subject{Name: a.Name, Site: a.Site, Email: a.Email})
+		p.problem.SetText(strings.TrimSpace(m.Text + " " + m.Hint))
+		p.problem.Show()
+		if m.Action != nil {
+			url := m.Action.URL
+			p.fix.SetText(m.Action.Label)
+			p.fix.OnTapped = func() { p.v.u.open(url) }
+			p.fix.Show()
+		}
+	}
+
+	who := a.Email
+	if a.DisplayName != "" {
+		who = a.DisplayName + " · " + a.Email
+	}
+	p.who.SetText(who)
+	site := a.Site
+	if a.Via != "" {
+		site += ", reached " + viaWords(a.Via)
+	}
+	p.site.SetText(site)
+	p.products.Hide()
+	if c := a.LastCheck; c != nil && len(c.Products) > 0 {
+		var parts []string
+		for _, pr := range atlassian.Products {
+			parts = append(parts, productName(pr)+": "+productWords(c.Products[string(pr)]))
+		}
+		p.products.SetText(strings.Join(parts, "    "))
+		p.products.Show()
+	}
+	if a.LastCheck != nil {
+		p.checked.SetText("Checked " + humanize.Ago(a.LastCheck.Time, now) + " · linked " + humanize.Ago(a.Added, now))
+	} else {
+		p.checked.SetText("Never tested · linked " + humanize.Ago(a.Added, now))
+	}
+	if days, ok := a.DaysLeft(now); ok {
+		p.expiry.SetText("Token " + humanize.Expiry(days) + " (" + a.Expires + ")")
+	} else {
+		p.expiry.SetText("No expiry date recorded for the token")
+	}
+	p.testBtn.Enable()
+	if testing {
+		p.testBtn.Disable()
+	}
+	if len(p.root.Objects) != 1 || p.root.Objects[0] != p.body {
+		p.root.Objects = []fyne.CanvasObject{p.body}
+		p.root.Refresh()
+	}
+}
+
+func (p *detailPane) onTest() { p.v.test(p.account) }
+
+func (p *detailPane) onNewToken() {
+	a := p.account
+	p.v.u.openAdd(&a)
+}
+
+func (p *detailPane) onRename() { p.v.u.showRename(p.account) }
+
+func (p *detailPane) onRemove() { p.v.u.showRemove(p.account) }

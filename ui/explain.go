@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// TokenPageURL is where Atlassian accounts create and revoke API tokens.
+const TokenPageURL = "https://id.atlassian.com/manage-profile/security/api-tokens"
+
+// action is a button that helps fix a problem: it opens a page in the browser.
+type action struct {
+	Label string
+	URL   string
+}
+
+// message is an error in the window's words.
+type message struct {
+	Title string // a few words, also the status of a row
+	Text  string // what happened
+	Hint  string // what to do
+	// Action, when set, is a button that helps.
+	Action *action
+	// Keychain marks trouble with the keychain, shown as a banner as well.
+	Keychain bool
+}
+
+// subject is what an error is about.
+type subject struct {
+	Name, Site, Email string
+}
+
+var tokenPage = &action{Label: "Open the API token page", URL: TokenPageURL}
+
+// explain is the one place the window turns an error into words and a remedy. It never shows a
+// raw Go error.
+func explain(err error, s subject) message {
+	var ae *atlassian.Error
+	var se *accounts.Error
+	detail := ""
+	switch {
+	case errors.As(err, &ae):
+		detail = ae.Detail
+	case errors.As(err, &se):
+		detail = se.Detail
+	}
+	if ae == nil {
+		ae = &atlassian.Error{} // a kind without details, as the index records it
+	}
+	site := s.Site
+	if site == "" {
+		site = "the site"
+	}
+	switch accounts.KindOf(err) {
+	case atlassian.KindInvalidInput:
+		return message{Title: "Check the form", Text: sentence(detail)}
+	case atlassian.KindSiteNotFound:
+		return message{Title: "Site not found", Text: "No Atlassian Cloud site answers at " + site + ".",
+			Hint: "Open Jira or Confluence in your browser and copy the address bar: it looks like acme.atlassian.net."}
+	case atlassian.KindSiteMoved:
+		m := message{Title: "Site has moved", Text: site + " has moved to another address.",
+			Hint: "Open it in your browser to see the new address, then link the account there."}
+		if ae.MovedTo != "" {
+			m.Text = site + " has moved to " + ae.MovedTo + "."
+			m.Hint = "Link the account again with the site " + ae.MovedTo + "."
+			m.Action = &action{Label: "Open " + ae.MovedTo, URL: "https://" + ae.MovedTo}
+		}
+		return m
+	case atlassian.KindNetwork:
+		return message{Title: "Cannot connect", Text: "atlink could not reach " + site + ".",
+			Hint: "Check your internet connection, and your proxy settings (HTTPS_PROXY) if you use one."}
+	case atlassian.KindTLS:
+		return message{Title: "Connection not trusted", Text: "The secure connection to " + site + " could not be verified.",
+			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
+	case atlassian.KindTimeout:
+		return message{Title: "No answer in time", Text: site + " did not answer in time.", Hint: "Try again in a moment."}
+	case atlassian.KindInvalidCredentials:
+		return message{Title: "Wrong email or token", Text: "The site refused this email and token.",
+			Hint:   "Use the email of the Atlassian account that created the token. If the token was revoked or has expired, create a new one.",
+			Action: tokenPage}
+	case atlassian.KindCaptchaRequired:
+		m := message{Title: "CAPTCHA needed", Text: "Atlassian wants a CAPTCHA solved before it accepts a token for this account.",
+			Hint: "Sign in to the site once in your browser and solve the CAPTCHA, then test again."}
+		if s.Site != "" {
+			m.Action = &action{Label: "Open " + s.Site, URL: "https://" + s.Site}
+		}
+		return m
+	case atlassian.KindScopeMismatch:
+		return message{Title: "Token scopes too narrow", Text: "The token works, but its scopes do not allow reading who you are.",
+			Hint: "Create a token with the read:me scope, or an API token without scopes.", Action: tokenPage}
+	case atlassian.KindNoProductAccess:
+		return message{Title: "No product access", Text: "The token works, but this account may use neither Jira nor Confluence on " + site + ".",
+			Hint: "Ask a site admin for access, or check that this is the right site."}
+	case atlassian.KindRateLimited:
+		wait := "a minute"
+		if ae.RetryAfter > 0 {
+			wait = ae.RetryAfter.String()
+		}
+		return message{Title: "Too many requests", Text: "Atlassian asked atlink to slow down.", Hint: "Wait " + wait + ", then try again."}
+	case atlassian.KindServerError:
+		text := site + " had a problem of its own."
+		if ae.Status != 0 {
+			text = fmt.Sprintf("%s had a problem of its own (HTTP %d).", site, ae.Status)
+		}
+		return message{Title: "Atlassian is having trouble", Text: text, Hint: "Try again later. Atlassian lists incidents on its status page.",
+			Action: &action{Label: "Open the status page", URL: "https://status.atlassian.com"}}
+	case atlassian.KindCanceled:
+		return message{Title: "Stopped", Text: "The test was stopped before it finished."}
+	case accounts.KindKeychainUnavailable:
+		return message{Title: "Keychain unavailable", Text: "The system keychain cannot be used: " + detail + ".",
+			Hint:     "atlink keeps tokens only in the keychain, never in a file. Nothing you typed is lost: fix the keychain, then try again.",
+			Keychain: true}
+	case accounts.KindKeychainTimeout:
+		return message{Title: "Keychain did not answer", Text: "The keychain did not answer in time.",
+			Hint:     "If your desktop shows an unlock prompt, unlock it, then try again. Nothing you typed is lost.",
+			Keychain: true}
+	case accounts.KindSecretMissing:
+		return message{Title: "Token missing", Text: "The keychain no longer has the token of " + orElse(s.Name, "this account") + ".",
+			Hint: "Give it a new token with New token; the account keeps its name."}
+	case accounts.KindUnknownAccount:
+		return message{Title: "Account gone", Text: "This account is no longer linked; another atlink may have removed it."}
+	case accounts.KindNameTaken:
+		return message{Title: "Name in use", Text: "Another linked account already has this name.", Hint: "Pick another name."}
+	case accounts.KindIndexUnreadable:
+		return message{Title: "Account list unreadable", Text: sentence(detail),
+			Hint: "Move the file aside to start a new list; the tokens stay in the keychain."}
+	case accounts.KindIndexBusy:
+		return message{Title: "Account list busy", Text: "Another atlink is changing the account list.", Hint: "Try again in a moment."}
+	case atlassian.KindUnexpected:
+		text := site + " answered in a way atlink does not understand."
+		if detail != "" {
+			text = site + " answered in a way atlink does not understand: " + detail + "."
+		}
+		return message{Title: "Unexpected answer", Text: text, Hint: "Check the site address; if it is right, try again later."}
+	}
+	return message{Title: "Something went wrong", Text: "Something unexpected went wrong.", Hint: "Try again; if it keeps happening, report it."}
+}
+
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	if s[0] >= 'a' && s[0] <= 'z' {
+		s = string(s[0]-'a'+'A') + s[1:]
+	}
+	if last := s[len(s)-1]; last != '.' && last != '!' && last != '?' {
+		s += "."
+	}
+	return s
+}
+
+func orElse(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
