@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 out=${OUT:-docs}
 mkdir -p "$out"
 bin=$(mktemp -d)/atlink
-go build -o "$bin" ./cmd/atlink
+go build -tags migrated_fynedo -o "$bin" ./cmd/atlink
 go build -o "${bin%/*}/fakeatlassian" ./tools/fakeatlassian
 
 export LANG=en_US.UTF-8
