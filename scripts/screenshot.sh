@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view and
-# the add view after a successful test, in the light and the dark theme, at 1024x680 and at
+# Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view, a
+# failed account's details, and the add view after a successful test, in the light and the dark theme, at 1024x680 and at
 # 800x600. The accounts are linked beforehand through the command line, against the local
 # Atlassian imitation, into a private gnome-keyring (see scripts/with-keyring.sh).
 #
@@ -48,6 +48,10 @@ shoot() { # theme size name
   xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
   sleep 1.5
   import -window "$wid" "$out/accounts-$name.png"
+  # The details of a failed account: the third row (legacy, a wrong token).
+  xdotool mousemove --window "$wid" 150 235 click 1
+  sleep 0.5
+  import -window "$wid" "$out/failed-$name.png"
   # The add view: Ctrl+N, then type what a user pastes, Tab between fields, Enter to test.
   xdotool key --window "$wid" ctrl+n
   sleep 0.5

@@ -32,6 +32,7 @@ type addView struct {
 
 	testBtn, linkBtn, untestedBtn, cancelBtn *widget.Button
 	busy                                     *fyne.Container
+	formScroll                               *container.Scroll
 	busyText                                 *widget.Label
 	progress                                 *widget.ProgressBarInfinite
 	stopBtn                                  *widget.Button
@@ -123,7 +124,8 @@ func (v *addView) build() fyne.CanvasObject {
 	form.Add(v.result)
 
 	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText}
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.guide())), container.NewVScroll(container.NewPadded(form)))
+	v.formScroll = container.NewVScroll(container.NewPadded(form))
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.guide())), v.formScroll)
 	split.Offset = 0.42
 	v.validate()
 	return container.NewBorder(container.NewVBox(heading, widget.NewSeparator()), nil, nil, nil, split)
@@ -421,4 +423,5 @@ func (v *addView) card(icon fyne.Resource, title, text, hint string, act *action
 	}
 	v.result.RemoveAll()
 	v.result.Add(widget.NewCard("", "", container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)))
+	v.formScroll.ScrollToBottom() // on a small window the card is below the buttons
 }

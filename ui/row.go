@@ -21,7 +21,7 @@ func newAccountRow() *accountRow {
 	r := &accountRow{
 		icon: widget.NewIcon(nil),
 		name: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
-		site: &widget.Label{Truncation: fyne.TextTruncateEllipsis, Importance: widget.LowImportance},
+		site: &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		sub:  &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 	}
 	r.ExtendBaseWidget(r)
