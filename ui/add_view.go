@@ -389,7 +389,7 @@ func (v *addView) showSuccess(res atlassian.Result) {
 	}
 	var ps []string
 	for _, p := range atlassian.Products {
-		ps = append(ps, productName(p)+": "+productWords(res.Products[p]))
+		ps = append(ps, p.Title()+": "+productWords(res.Products[p]))
 	}
 	lines = append(lines, strings.Join(ps, "    "))
 	lines = append(lines, fmt.Sprintf("Reached %s %s in %d ms", res.Site, viaWords(res.Via), res.Elapsed.Milliseconds()))

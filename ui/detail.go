@@ -105,7 +105,7 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 	if c := a.LastCheck; c != nil && len(c.Products) > 0 {
 		var parts []string
 		for _, pr := range atlassian.Products {
-			parts = append(parts, productName(pr)+": "+productWords(c.Products[string(pr)]))
+			parts = append(parts, pr.Title()+": "+productWords(c.Products[string(pr)]))
 		}
 		p.products.SetText(strings.Join(parts, "    "))
 		p.products.Show()

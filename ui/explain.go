@@ -39,15 +39,8 @@ var tokenPage = &action{Label: "Open the API token page", URL: TokenPageURL}
 // raw Go error.
 func explain(err error, s subject) message {
 	var ae *atlassian.Error
-	var se *accounts.Error
-	detail := ""
-	switch {
-	case errors.As(err, &ae):
-		detail = ae.Detail
-	case errors.As(err, &se):
-		detail = se.Detail
-	}
-	if ae == nil {
+	detail := accounts.DetailOf(err)
+	if !errors.As(err, &ae) {
 		ae = &atlassian.Error{} // a kind without details, as the index records it
 	}
 	site := s.Site

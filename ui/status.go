@@ -73,13 +73,6 @@ func productWords(st string) string {
 	return explain(kindError(atlassian.Kind(st)), subject{}).Title
 }
 
-func productName(p atlassian.Product) string {
-	if p == atlassian.Confluence {
-		return "Confluence"
-	}
-	return "Jira"
-}
-
 func viaWords(v atlassian.Via) string {
 	if v == atlassian.ViaGateway {
 		return "through api.atlassian.com (scoped token)"

@@ -47,6 +47,19 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// DetailOf returns the human-safe detail of err, whichever package made it, or "".
+func DetailOf(err error) string {
+	var se *Error
+	var ae *atlassian.Error
+	switch {
+	case errors.As(err, &se):
+		return se.Detail
+	case errors.As(err, &ae):
+		return ae.Detail
+	}
+	return ""
+}
+
 // KindOf returns the kind of err, whichever package made it: "" for nil, unexpected_response
 // for an error of no known kind.
 func KindOf(err error) Kind {

@@ -281,3 +281,28 @@ func TestIndexHoldsNoToken(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A crash after the token was stored but before the index was written leaves a keychain item
+// no account names. The item's name is derived from site and email, so linking them again
+// finds and replaces it: nothing half-linked survives.
+func TestCrashBetweenKeychainAndIndexIsRepairedByRelinking(t *testing.T) {
+	kc := &accountstest.MemKeychain{}
+	s := newStore(t, kc)
+	id := accounts.AccountID("acme.atlassian.net", "ana@acme.example")
+	if err := kc.Set(accounts.Service, id, "token-from-a-crashed-run"); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := s.List(); len(list) != 0 {
+		t.Fatalf("the orphan is listed: %+v", list)
+	}
+	a, replaced, err := s.Link(ctx, creds("acme", "ana@acme.example", "fresh-token"), accounts.LinkOptions{})
+	if err != nil || replaced || a.ID != id {
+		t.Fatalf("Link = %+v, %v, %v", a, replaced, err)
+	}
+	if tok, _ := s.Token(ctx, a.Name); tok != "fresh-token" {
+		t.Errorf("token = %q", tok)
+	}
+	if kc.Len() != 1 {
+		t.Errorf("%d keychain items, want 1", kc.Len())
+	}
+}

@@ -47,6 +47,14 @@ const (
 // Products lists the products a check asks, in display order.
 var Products = []Product{Jira, Confluence}
 
+// Title is the product's name as Atlassian writes it.
+func (p Product) Title() string {
+	if p == Confluence {
+		return "Confluence"
+	}
+	return "Jira"
+}
+
 // Product answers beyond the Kinds: "ok", or why the product did not answer for this account.
 const (
 	StatusOK       = "ok"

@@ -19,15 +19,13 @@ type subject struct {
 func explain(err error, s subject) (message, hint string) {
 	var ae *atlassian.Error
 	var se *accounts.Error
-	detail := ""
+	detail := accounts.DetailOf(err)
 	switch {
 	case errors.As(err, &ae):
-		detail = ae.Detail
 		if ae.Site != "" && s.Site == "" {
 			s.Site = ae.Site
 		}
 	case errors.As(err, &se):
-		detail = se.Detail
 		if se.Name != "" {
 			s.Name = se.Name
 		}

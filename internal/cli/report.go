@@ -104,16 +104,9 @@ func products(m map[string]string) string {
 		if !ok {
 			continue
 		}
-		parts = append(parts, productTitle(p)+" "+productWords(st))
+		parts = append(parts, p.Title()+" "+productWords(st))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func productTitle(p atlassian.Product) string {
-	if p == atlassian.Confluence {
-		return "Confluence"
-	}
-	return "Jira"
 }
 
 func productWords(st string) string {
