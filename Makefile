@@ -10,7 +10,6 @@ LDFLAGS := -X main.version=$(VERSION)
 # atlink hands every widget change to the UI goroutine with fyne.Do ([Migrations] fyneDo in
 # FyneApp.toml); fyne package sets this tag from there, plain go build needs it said.
 TAGS    := migrated_fynedo
-export LANG := en_US.UTF-8
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
 .PHONY: all build run test check unit fuzz bench deps-build deps-test staticcheck clean screenshot package package-windows startup

@@ -31,5 +31,5 @@ fi
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
 echo "deps: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+LC_ALL=C $sudo apt-get update -qq
+LC_ALL=C DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
