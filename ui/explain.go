@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"log"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
@@ -36,8 +37,10 @@ type subject struct {
 var tokenPage = &action{Label: "Open the API token page", URL: TokenPageURL}
 
 // explain is the one place the window turns an error into words and a remedy. It never shows a
-// raw Go error.
+// raw Go error; the cause of an error it cannot name, or of keychain trouble, goes to the log
+// (standard error) for whoever debugs it. No error atlink makes carries a token.
 func explain(err error, s subject) message {
+	logCause(err)
 	var ae *atlassian.Error
 	detail := accounts.DetailOf(err)
 	if !errors.As(err, &ae) {
@@ -150,4 +153,20 @@ func orElse(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+// logCause logs what the words leave out: an error of no known kind, or the keychain's own
+// message behind keychain_unavailable.
+func logCause(err error) {
+	if err == nil {
+		return
+	}
+	var ae *atlassian.Error
+	var se *accounts.Error
+	switch {
+	case errors.As(err, &se) && se.Kind == accounts.KindKeychainUnavailable && se.Err != nil:
+		log.Printf("atlink: keychain: %v", se.Err)
+	case !errors.As(err, &ae) && !errors.As(err, &se):
+		log.Printf("atlink: unexpected error: %v", err)
+	}
 }
