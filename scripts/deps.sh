@@ -8,7 +8,7 @@
 set -euo pipefail
 
 declare -A groups=(
-  [build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+  [build]="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
   # Not dbus-x11: with it, go-keyring autolaunches buses and daemons that outlive the tests.
   [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools"
   [screenshot]="xvfb xdotool imagemagick fonts-dejavu-core"
