@@ -48,8 +48,10 @@ func newAddView(u *UI, rotate *accounts.Account) *addView {
 	return &addView{u: u, rotate: rotate}
 }
 
-func (v *addView) newField(placeholder string) *field {
-	f := &field{entry: newFormEntry(placeholder, v.u.closeAdd), msg: &widget.Label{Wrapping: fyne.TextWrapWord}}
+// newField wires an entry into the form: edits invalidate an earlier test, leaving the field
+// shows what is wrong with it.
+func (v *addView) newField(e *formEntry) *field {
+	f := &field{entry: e, msg: &widget.Label{Wrapping: fyne.TextWrapWord}}
 	f.msg.Hide()
 	f.entry.onBlur = func() {
 		if f.entry.Text != "" {
@@ -62,20 +64,12 @@ func (v *addView) newField(placeholder string) *field {
 }
 
 func (v *addView) build() fyne.CanvasObject {
-	v.site = v.newField("acme.atlassian.net, or paste any Jira or Confluence address")
-	v.email = v.newField("you@example.com")
-	v.token = &field{msg: &widget.Label{Wrapping: fyne.TextWrapWord}}
-	v.token.msg.Hide()
-	v.token.entry, v.reveal = newSecretEntry("paste the API token", v.u.closeAdd)
-	v.token.entry.onBlur = func() {
-		if v.token.entry.Text != "" {
-			v.token.touched = true
-		}
-		v.validate()
-	}
-	v.token.entry.OnChanged = func(string) { v.edited() }
-	v.expires = v.newField("YYYY-MM-DD")
-	v.name = v.newField("like acme-prod")
+	v.site = v.newField(newFormEntry("acme.atlassian.net, or paste any Jira or Confluence address", v.u.closeAdd))
+	v.email = v.newField(newFormEntry("you@example.com", v.u.closeAdd))
+	secret, reveal := newSecretEntry("paste the API token", v.u.closeAdd)
+	v.token, v.reveal = v.newField(secret), reveal
+	v.expires = v.newField(newFormEntry("YYYY-MM-DD", v.u.closeAdd))
+	v.name = v.newField(newFormEntry("like acme-prod", v.u.closeAdd))
 
 	v.site.entry.OnSubmitted = func(string) { v.u.win.Canvas().Focus(v.email.entry) }
 	v.email.entry.OnSubmitted = func(string) { v.u.win.Canvas().Focus(v.token.entry) }
