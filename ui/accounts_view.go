@@ -27,7 +27,6 @@ type accountsView struct {
 	shown    []accounts.Account
 	testing  map[string]bool // by account ID
 	selected string          // account ID
-	loaded   bool
 
 	linkBtn, testAllBtn *widget.Button
 	filter              *widget.Entry
@@ -88,7 +87,6 @@ func (v *accountsView) build() fyne.CanvasObject {
 
 // setAccounts shows a fresh read of the index.
 func (v *accountsView) setAccounts(list []accounts.Account, err error) {
-	v.loaded = true
 	if err != nil {
 		m := explain(err, subject{})
 		v.failedMsg.SetText(m.Title + "\n" + m.Text + "\n" + m.Hint)
