@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,8 +33,11 @@ func TestBinaryThroughProxy(t *testing.T) {
 	}
 	defer proxy.Close()
 	const token = "ATATT3xFfGF0-e2e-secret"
+	// The binary uses the system keychain under the real service name, so its email is one no
+	// other test links: tests of other packages share the keyring and run at the same time.
+	email := fmt.Sprintf("e2e-%d@acme.example", os.Getpid())
 	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: "c-1", Users: []atlassiantest.User{
-		{Email: "ana@acme.example", Token: token, AccountID: "acc-1", DisplayName: "Ana Lima"}}})
+		{Email: email, Token: token, AccountID: "acc-1", DisplayName: "Ana Lima"}}})
 
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "atlink")
@@ -64,7 +68,7 @@ func TestBinaryThroughProxy(t *testing.T) {
 	}
 	t.Cleanup(func() { run("", "remove", "acme") })
 
-	out, code := run(token+"\n", "add", "--site", "https://acme.atlassian.net/wiki/spaces/ENG", "--email", "ana@acme.example", "--json")
+	out, code := run(token+"\n", "add", "--site", "https://acme.atlassian.net/wiki/spaces/ENG", "--email", email, "--json")
 	var rep map[string]any
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || rep["ok"] != true || rep["display_name"] != "Ana Lima" {
 		t.Fatalf("add: exit %d\n%s", code, out)

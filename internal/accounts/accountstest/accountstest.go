@@ -5,8 +5,10 @@ package accountstest
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,14 +112,18 @@ var (
 // RealKeychain returns the system keychain if a Secret Service answers within five seconds.
 // Otherwise it skips the test with the reason, or fails it when ATLINK_REQUIRE_KEYCHAIN is set
 // (make test sets it, so CI cannot pass by skipping).
+//
+// Test binaries of several packages share one keyring and link the same sites and emails, so
+// every call gets a keychain whose items live under a service name of its own: one test's
+// cleanup never deletes another test's token.
 func RealKeychain(t testing.TB) accounts.Keychain {
 	t.Helper()
+	kc := isolated{service: fmt.Sprintf("%s-test-%d-%d", accounts.Service, os.Getpid(), serial.Add(1))}
 	done := make(chan error, 1)
 	go func() {
-		kc := accounts.SystemKeychain{}
-		err := kc.Set(accounts.Service, "atlink-probe", "x")
+		err := kc.Set(accounts.Service, "probe", "x")
 		if err == nil {
-			err = kc.Delete(accounts.Service, "atlink-probe")
+			err = kc.Delete(accounts.Service, "probe")
 		}
 		done <- err
 	}()
@@ -134,7 +140,24 @@ func RealKeychain(t testing.TB) accounts.Keychain {
 		}
 		t.Skip(msg)
 	}
-	return accounts.SystemKeychain{}
+	return kc
+}
+
+var serial atomic.Int64
+
+// isolated is the system keychain with every item under its own service name.
+type isolated struct{ service string }
+
+func (k isolated) Set(_, user, secret string) error {
+	return accounts.SystemKeychain{}.Set(k.service, user, secret)
+}
+
+func (k isolated) Get(_, user string) (string, error) {
+	return accounts.SystemKeychain{}.Get(k.service, user)
+}
+
+func (k isolated) Delete(_, user string) error {
+	return accounts.SystemKeychain{}.Delete(k.service, user)
 }
 
 // RealKeychainOrMemory is the system keychain when one answers (always under make test), and an
