@@ -206,8 +206,10 @@ func (v *accountsView) test(list ...accounts.Account) {
 			fresh, lerr := v.u.d.Store.List()
 			fyne.Do(func() {
 				delete(v.testing, a.ID)
-				if m := explain(err, subject{Name: a.Name, Site: a.Site, Email: a.Email}); err != nil && m.Keychain {
-					keychainOnce.Do(func() { v.u.showBanner(m) })
+				if err != nil {
+					if m := explain(err, subject{Name: a.Name, Site: a.Site, Email: a.Email}); m.Keychain {
+						keychainOnce.Do(func() { v.u.showBanner(m) })
+					}
 				}
 				if lerr == nil {
 					v.all = fresh

@@ -298,3 +298,29 @@ func equalJSON(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+func TestStateWords(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	hourAgo := now.Add(-time.Hour)
+	tests := []struct {
+		name string
+		a    accounts.Account
+		want string
+	}{
+		{"never tested", accounts.Account{}, "not tested yet"},
+		{"never tested, expired", accounts.Account{Expires: "2026-01-01"}, "not tested yet"},
+		{"passed", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, OK: true}}, "ok, checked 1 hour ago"},
+		{"failed", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: "invalid_credentials"}},
+			"failed: The site refused this email and token., checked 1 hour ago"},
+		{"failed and expired says why too", accounts.Account{Expires: "2026-01-01", LastCheck: &accounts.Check{Time: hourAgo, Kind: "invalid_credentials"}},
+			"failed: The site refused this email and token., checked 1 hour ago"},
+		{"token lost", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: accounts.KindSecretMissing}}, "token missing from the keychain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := stateWords(tt.a, now); got != tt.want {
+				t.Errorf("stateWords = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -57,29 +57,20 @@ func mark(st accounts.State) string {
 	return "?"
 }
 
-// stateWords is the status column: what the last check said, and when.
+// stateWords is the status column: what the last check said, and when. The expiry has its
+// own column.
 func stateWords(a accounts.Account, now time.Time) string {
-	st := a.State(now)
-	checked := ""
-	if a.LastCheck != nil {
-		checked = ", checked " + humanize.Ago(a.LastCheck.Time, now)
-	}
-	switch st {
-	case accounts.StateSecretMissing:
+	c := a.LastCheck
+	switch {
+	case a.State(now) == accounts.StateSecretMissing:
 		return "token missing from the keychain"
-	case accounts.StateUntested:
+	case c == nil:
 		return "not tested yet"
-	case accounts.StateFailed:
-		msg, _ := explain(&accounts.Error{Kind: a.LastCheck.Kind}, subject{Name: a.Name, Site: a.Site, Email: a.Email})
-		return "failed: " + msg + checked
+	case !c.OK:
+		msg, _ := explain(&accounts.Error{Kind: c.Kind}, subject{Name: a.Name, Site: a.Site, Email: a.Email})
+		return "failed: " + msg + ", checked " + humanize.Ago(c.Time, now)
 	}
-	if a.LastCheck == nil {
-		return "not tested yet"
-	}
-	if !a.LastCheck.OK {
-		return "failed" + checked
-	}
-	return "ok" + checked
+	return "ok, checked " + humanize.Ago(c.Time, now)
 }
 
 func printList(out, errw io.Writer, list []accounts.Account, now time.Time) {
