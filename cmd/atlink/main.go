@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/cli"
+	"github.com/atlink/atlink/internal/desktop"
+	"github.com/atlink/atlink/internal/quietlocale"
 	"github.com/atlink/atlink/ui"
 )
 
@@ -22,20 +25,23 @@ var version = "0.1.0-dev"
 func main() {
 	if len(os.Args) > 1 {
 		attachConsole() // a Windows GUI build still prints when started from a console
+		quietlocale.Restore()
 		os.Exit(cli.Main(os.Args[1:], version))
+	}
+	if err := desktop.Missing(); err != nil {
+		fmt.Fprint(os.Stderr, desktop.Advice(err))
+		os.Exit(1)
 	}
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
-	dir, err := accounts.DefaultDir()
-	if err != nil {
-		dir = "atlink" // explained by the window when it cannot read the list
+	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now}
+	if dir, err := accounts.DefaultDir(); err != nil {
+		deps.StoreErr = err // the window says what the command line says, and links nothing
+	} else {
+		deps.Store = accounts.Open(dir, accounts.SystemKeychain{}, accounts.Options{})
 	}
-	u := ui.New(a, w, ui.Deps{
-		Store:   accounts.Open(dir, accounts.SystemKeychain{}, accounts.Options{}),
-		Checker: atlassian.NewChecker(nil),
-		Now:     time.Now,
-	})
+	u := ui.New(a, w, deps)
 	w.Resize(fyne.NewSize(1024, 680))
 	w.SetOnClosed(u.Stop)
 	u.Start()

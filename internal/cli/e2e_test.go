@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts/accountstest"
@@ -40,11 +41,7 @@ func TestBinaryThroughProxy(t *testing.T) {
 		{Email: email, Token: token, AccountID: "acc-1", DisplayName: "Ana Lima"}}})
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "atlink")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/atlink")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildAtlink(t)
 	ca := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(ca, fake.CAPEM(), 0o600); err != nil {
 		t.Fatal(err)
@@ -88,4 +85,132 @@ func TestBinaryThroughProxy(t *testing.T) {
 	if err := json.Unmarshal(raw, &reps); err != nil || len(reps) != 1 || reps[0]["kind"] != "tls" {
 		t.Errorf("test without the CA: %s", raw)
 	}
+}
+
+var built struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// buildAtlink builds the real binary once per test run, as make build does.
+func buildAtlink(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "atlink-e2e-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "atlink")
+		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", built.path, "../../cmd/atlink")
+		built.out, built.err = cmd.CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("build: %v\n%s", built.err, built.out)
+	}
+	return built.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
+}
+
+// environ is the test's environment without the variables named.
+func environ(drop ...string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		keep := true
+		for _, d := range drop {
+			keep = keep && name != d
+		}
+		if keep {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// TestFirstContact runs the real binary the way people first meet it: the window without a
+// desktop, and the command line under every usual locale, where nothing of Fyne's may show.
+func TestFirstContact(t *testing.T) {
+	bin := buildAtlink(t)
+	config := t.TempDir()
+	run := func(env []string, args ...string) (stdout, stderr string, code int) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(env, "XDG_CONFIG_HOME="+config)
+		var o, e strings.Builder
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return o.String(), e.String(), code
+	}
+
+	t.Run("window", func(t *testing.T) {
+		tests := []struct{ name, display string }{
+			{"no display at all (ssh, container)", ""},
+			{"a display nobody serves", ":97"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				env := environ("DISPLAY", "WAYLAND_DISPLAY")
+				if tt.display != "" {
+					env = append(env, "DISPLAY="+tt.display)
+				}
+				out, errOut, code := run(env)
+				if code != 1 {
+					t.Errorf("exit %d, want 1", code)
+				}
+				all := out + errOut
+				for _, want := range []string{"needs a desktop session", "atlink --help"} {
+					if !strings.Contains(errOut, want) {
+						t.Errorf("stderr lacks %q:\n%s", want, errOut)
+					}
+				}
+				for _, bad := range []string{"panic", "goroutine", "Fyne", "GLFW"} {
+					if strings.Contains(all, bad) {
+						t.Errorf("output holds %q:\n%s", bad, all)
+					}
+				}
+			})
+		}
+	})
+
+	t.Run("command line", func(t *testing.T) {
+		locales := []struct{ name, env string }{
+			{"LANG unset", ""}, {"LANG=C", "LANG=C"}, {"LANG=C.UTF-8", "LANG=C.UTF-8"},
+			{"LANG=POSIX", "LANG=POSIX"}, {"LC_ALL=C.UTF-8", "LC_ALL=C.UTF-8"}, {"LANG=en_US.UTF-8", "LANG=en_US.UTF-8"},
+		}
+		for _, loc := range locales {
+			for _, args := range [][]string{{"list"}, {"--help"}, {"token", "nosuch"}} {
+				t.Run(loc.name+" "+strings.Join(args, " "), func(t *testing.T) {
+					env := environ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
+					if loc.env != "" {
+						env = append(env, loc.env)
+					}
+					_, errOut, code := run(env, args...)
+					if strings.Contains(errOut, "Fyne") || strings.Contains(errOut, "locale") {
+						t.Errorf("exit %d, stderr:\n%s", code, errOut)
+					}
+					if args[0] == "token" && (code != 2 || !strings.Contains(errOut, "No linked account is called nosuch")) {
+						t.Errorf("token nosuch: exit %d\n%s", code, errOut)
+					}
+				})
+			}
+		}
+	})
 }
