@@ -3,7 +3,13 @@ package atlassian
 import (
 	"net/mail"
 	"strings"
+	"unicode"
+
+	"github.com/atlink/atlink/internal/safetext"
 )
+
+// MaxEmailBytes bounds an email address (RFC 5321 allows 254 characters in a path).
+const MaxEmailBytes = 254
 
 // MaxTokenBytes bounds a token: the macOS and Windows keychains refuse larger items.
 const MaxTokenBytes = 2000
@@ -18,15 +24,27 @@ type Credentials struct {
 // String describes the credentials without the token, so they are safe in any log line.
 func (c Credentials) String() string { return c.Email + " on " + c.Site }
 
-// ParseEmail checks that s is one bare email address and returns it trimmed.
+// ParseEmail checks that s is one bare email address and returns it without the spaces around
+// it. An address holding a control, format or white-space character is refused, not
+// cleaned: a zero-width space copied from a web page would otherwise make a second account
+// that looks like the first.
 func ParseEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(s, " \t\r\n")
 	if s == "" {
 		return "", invalid(FieldEmail, "type the email address of your Atlassian account")
+	}
+	if len(s) > MaxEmailBytes {
+		return "", invalid(FieldEmail, "an email address has at most %d characters", MaxEmailBytes)
+	}
+	if safetext.Has(s) {
+		return "", invalid(FieldEmail, "the email holds an invisible character, perhaps copied with it from a web page: type it again by hand")
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
 		return "", invalid(FieldEmail, "type one email address only, like ana@example.com")
+	}
+	if strings.ContainsFunc(s, unicode.IsSpace) {
+		return "", invalid(FieldEmail, "an email address has no spaces: type it again by hand")
 	}
 	local, domain, ok := strings.Cut(s, "@")
 	if !ok || local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
@@ -35,9 +53,11 @@ func ParseEmail(s string) (string, error) {
 	return s, nil
 }
 
-// ParseToken checks an API token as pasted and returns it trimmed. Its errors never quote it.
+// ParseToken checks an API token as pasted and returns it trimmed. A leading UTF-8 byte-order
+// mark, which some editors and Windows tools write at the start of a file or pipe, is dropped.
+// Its errors never quote the token.
 func ParseToken(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\ufeff"))
 	if s == "" {
 		return "", invalid(FieldToken, "paste the API token you created")
 	}

@@ -19,6 +19,14 @@ func TestParseEmail(t *testing.T) {
 		{"two addresses", "ana@acme.example, bo@acme.example", "", false},
 		{"no domain dot", "ana@localhost", "", false},
 		{"inner space", "ana lima@acme.example", "", false},
+		{"trailing zero-width space", "ana@acme.example\u200b", "", false},
+		{"zero-width joiner inside", "an\u200da@acme.example", "", false},
+		{"right-to-left override", "\u202eana@acme.example", "", false},
+		{"no-break space", "ana@acme.example\u00a0", "", false},
+		{"escape sequence", "ana\x1b[2J@acme.example", "", false},
+		{"tab inside", "ana\t@acme.example", "", false},
+		{"byte-order mark", "\ufeffana@acme.example", "", false},
+		{"too long", strings.Repeat("a", 250) + "@acme.example", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,6 +52,8 @@ func TestParseToken(t *testing.T) {
 	}{
 		{"plain", secret, secret, true},
 		{"trailing newline from a paste", secret + "\n", secret, true},
+		{"byte-order mark from a file or pipe", "\ufeff" + secret + "\r\n", secret, true},
+		{"a byte-order mark inside is not dropped", "ATATT3\ufeffx", "", false},
 		{"longest allowed", strings.Repeat("a", MaxTokenBytes), strings.Repeat("a", MaxTokenBytes), true},
 		{"empty", "  ", "", false},
 		{"too long", strings.Repeat("a", MaxTokenBytes+1), "", false},
