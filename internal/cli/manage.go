@@ -10,10 +10,18 @@ func newToken(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "token NAME",
 		Short: "Print an account's API token, for scripts",
-		Long: `Print the account's API token on standard output, followed by a newline. This is the only
-command that ever prints a token. Use it in a script, for example:
+		Long: `Print the account's API token on standard output, followed by a newline, for a script.
 
-  curl -u "ana@acme.example:$(atlink token acme)" https://acme.atlassian.net/rest/api/3/myself`,
+Keep the token out of other programs' argument lists. Every user of this computer can read the
+arguments of a running program (ps, /proc), but not what it reads on standard input. So give
+a program the token through a pipe, never inside a command line: curl -u "EMAIL:$(atlink token
+NAME)" puts it in curl's arguments, where anyone logged in can see it while curl runs.`,
+		Example: `  # curl reads its options from standard input (-K -), so the token never becomes an argument
+  atlink token acme | sed 's/^/user = "ana@acme.example:/; s/$/"/' |
+    curl -K - https://acme.atlassian.net/rest/api/3/myself
+
+  # a program that reads a token from a file or standard input
+  atlink token acme | some-tool --token-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tok, err := env.Store.Token(cmd.Context(), args[0])

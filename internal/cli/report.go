@@ -9,6 +9,7 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // checkReport is the JSON of one check, for `add --json` and `test --json`. Kind is empty on
@@ -90,10 +91,15 @@ func newListEntry(a accounts.Account) listEntry {
 	return e
 }
 
+// writeJSON prints v as indented JSON, with every character that could act on a terminal
+// written as a \u escape (see safetext.EscapeJSON): a parser reads the same strings.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(safetext.EscapeJSON(data), '\n'))
+	return err
 }
 
 // products is "Jira ok, Confluence not on this site" for people.

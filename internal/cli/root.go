@@ -13,6 +13,7 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // Exit codes.
@@ -66,6 +67,9 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
+	// The last guard of what reaches a terminal: strings from outside are cleaned where they
+	// enter, and nothing else may carry an escape sequence either.
+	env.Out, env.Err = safetext.NewWriter(env.Out), safetext.NewWriter(env.Err)
 	root := newRoot(&env, version)
 	root.SetArgs(args)
 	root.SetIn(env.In)

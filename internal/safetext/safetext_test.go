@@ -47,18 +47,21 @@ func TestLine(t *testing.T) {
 
 func TestEscapeJSON(t *testing.T) {
 	in := map[string]string{"display_name": "Ana\x1b]0;x\x07\u009b\u202e\u200b\U000e0041 Lima ✓"}
-	raw, err := json.Marshal(in)
+	raw, err := json.MarshalIndent(in, "", "\t")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := EscapeJSON(raw)
-	if Has(string(got)) {
+	if Has(strings.NewReplacer("\n", "", "\t", "").Replace(string(got))) {
 		t.Fatalf("escaped JSON still holds an unsafe character: %q", got)
 	}
 	for _, want := range []string{`\u001b`, `\u009b`, `\u202e`, `\u200b`, `\udb40\udc41`, "✓"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("escaped JSON %s lacks %s", got, want)
 		}
+	}
+	if !strings.HasPrefix(string(got), "{\n\t\"display_name\"") {
+		t.Errorf("the indentation was escaped: %s", got)
 	}
 	var back map[string]string
 	if err := json.Unmarshal(got, &back); err != nil || back["display_name"] != in["display_name"] {
