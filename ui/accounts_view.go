@@ -91,6 +91,11 @@ func (v *accountsView) setAccounts(list []accounts.Account, err error) {
 		m := explain(err, subject{})
 		v.failedMsg.SetText(m.Title + "\n" + m.Text + "\n" + m.Hint)
 		v.setMain(v.failed)
+		v.count.SetText("")
+		v.testAllBtn.Disable()
+		if v.u.d.Store == nil {
+			v.linkBtn.Disable()
+		}
 		return
 	}
 	v.all = list

@@ -319,7 +319,43 @@ func (f checkerFunc) Check(ctx context.Context, cr atlassian.Credentials) (atlas
 	return f(ctx, cr)
 }
 
-func TestTheTestRunsOffTheUIGoroutine(t *testing.T) {
+// TestTheCheckRunsOffTheUIGoroutine taps Test with the app's own way of starting background
+// work and a check that blocks: the tap must come back while the check still waits. A check
+// run on the UI goroutine would hold the tap (and the whole window) until it ended.
+func TestTheCheckRunsOffTheUIGoroutine(t *testing.T) {
+	started := make(chan struct{})
+	ended := make(chan struct{})
+	blocking := checkerFunc(func(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+		defer close(ended)
+		close(started)
+		<-ctx.Done() // until Stop
+		return atlassian.Result{}, &atlassian.Error{Kind: atlassian.KindCanceled}
+	})
+	h := newHarness(t, &accountstest.MemKeychain{}, withChecker(blocking))
+	// From here on, background work starts the way the app starts it. (Not before: Fyne's test
+	// driver runs fyne.Do on the calling goroutine, so the first load would race this test.)
+	h.u.d.Go = inBackground
+	h.u.showAdd()
+	h.fillForm("acme", "ana@acme.example", anaToken)
+	tapped := make(chan struct{})
+	go func() { // this goroutine plays the UI goroutine; the test waits for it, so no race
+		test.Tap(h.u.add.testBtn)
+		close(tapped)
+	}()
+	select {
+	case <-tapped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the tap on Test did not return while the check ran: the check runs on the UI goroutine")
+	}
+	<-started
+	h.assertShows("Testing ana@acme.example on acme.atlassian.net…")
+	h.u.add.onStop()
+	<-ended
+}
+
+// TestTestAndLinkWithBackgroundWork runs a real check and a real link on goroutines, so -race
+// checks every hand-off to the UI goroutine.
+func TestTestAndLinkWithBackgroundWork(t *testing.T) {
 	h := newHarness(t, &accountstest.MemKeychain{}, withGoroutines())
 	h.u.showAdd()
 	h.fillForm("wiki", "ana@acme.example", anaToken)
@@ -330,5 +366,46 @@ func TestTheTestRunsOffTheUIGoroutine(t *testing.T) {
 	h.wait()
 	if rows := h.rows(); len(rows) != 1 || !strings.HasPrefix(rows[0], "wiki | wiki.atlassian.net | Working") {
 		t.Errorf("rows = %q", rows)
+	}
+}
+
+func TestTheClipboardIsClearedOfTheTypedToken(t *testing.T) {
+	tests := []struct {
+		name      string
+		clipboard string
+		leave     func(h *harness)
+		cleared   bool
+	}{
+		{"after Link", anaToken, func(h *harness) {
+			test.Tap(h.u.add.testBtn)
+			test.Tap(h.u.add.linkBtn)
+		}, true},
+		{"after Cancel", anaToken + "\n", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, true},
+		{"after Esc", anaToken, func(h *harness) { escape(h.w) }, true},
+		{"something else on the clipboard is kept", "https://acme.atlassian.net/browse/KEY-1", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, &accountstest.MemKeychain{})
+			h.u.showAdd()
+			h.fillForm("acme", "ana@acme.example", anaToken)
+			h.u.app.Clipboard().SetContent(tt.clipboard)
+			tt.leave(h)
+			if h.u.add != nil {
+				t.Fatalf("still in the add view:\n%s", h.text())
+			}
+			got := h.u.app.Clipboard().Content()
+			if tt.cleared {
+				if got != "" {
+					t.Errorf("the clipboard still holds %q", got)
+				}
+				h.assertShows("atlink cleared the clipboard")
+			} else {
+				if got != tt.clipboard {
+					t.Errorf("the clipboard was changed to %q", got)
+				}
+				h.assertHides("cleared the clipboard")
+			}
+		})
 	}
 }

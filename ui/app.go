@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,8 +34,11 @@ var _ Store = (*accounts.Store)(nil)
 
 // Deps are what the window gets from the rest of atlink.
 type Deps struct {
-	Store   Store
-	Checker accounts.Checker
+	// Store is the linked accounts. When it is nil, StoreErr says why there is none (no config
+	// directory, for one), and the window shows that instead of the accounts.
+	Store    Store
+	StoreErr error
+	Checker  accounts.Checker
 	// OpenURL opens a page in the default browser (fyne.App.OpenURL when nil).
 	OpenURL func(*url.URL) error
 	// Now is the clock (time.Now when nil).
@@ -47,17 +51,21 @@ type Deps struct {
 	Watch time.Duration
 }
 
+// inBackground is how the window starts background work unless Deps.Go says otherwise.
+func inBackground(f func()) { go f() }
+
 // UI is atlink's window.
 type UI struct {
 	app fyne.App
 	win fyne.Window
 	d   Deps
 
-	accounts  *accountsView
-	add       *addView // nil while the accounts are shown
-	body      *fyne.Container
-	banner    *fyne.Container
-	bannerMsg *widget.Label
+	accounts   *accountsView
+	add        *addView // nil while the accounts are shown
+	body       *fyne.Container
+	banner     *fyne.Container
+	bannerMsg  *widget.Label
+	bannerIcon *widget.Icon
 
 	dialog    dialog.Dialog // the dialog on top, for Esc
 	stopWatch chan struct{}
@@ -74,13 +82,14 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 		d.Now = time.Now
 	}
 	if d.Go == nil {
-		d.Go = func(f func()) { go f() }
+		d.Go = inBackground
 	}
 	u := &UI{app: a, win: w, d: d}
 	u.accounts = newAccountsView(u)
 	u.body = container.NewStack(u.accounts.build())
 	u.bannerMsg = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
-	u.banner = container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
+	u.bannerIcon = widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
+	u.banner = container.NewBorder(nil, nil, u.bannerIcon,
 		&widget.Button{Text: "Dismiss", Importance: widget.LowImportance, OnTapped: func() { u.banner.Hide() }}, u.bannerMsg)
 	u.banner.Hide()
 
@@ -106,6 +115,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 // keychain), and keeps the window in step with changes other atlink processes make.
 func (u *UI) Start() {
 	u.reload()
+	if u.d.Store == nil {
+		return // nothing to watch: the window explains why
+	}
 	u.app.Lifecycle().SetOnEnteredForeground(u.reload)
 	if u.d.Watch >= 0 && u.stopWatch == nil {
 		u.stopWatch = make(chan struct{})
@@ -132,6 +144,10 @@ func (u *UI) Stop() {
 
 // reload reads the index off the UI goroutine and shows it.
 func (u *UI) reload() {
+	if u.d.Store == nil {
+		u.accounts.setAccounts(nil, u.d.StoreErr)
+		return
+	}
 	u.d.Go(func() {
 		list, err := u.d.Store.List()
 		fyne.Do(func() { u.accounts.setAccounts(list, err) })
@@ -202,12 +218,25 @@ func (u *UI) escape() {
 
 // showBanner tells about keychain trouble above everything, until dismissed.
 func (u *UI) showBanner(m message) {
+	u.bannerIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 	u.bannerMsg.SetText(m.Title + ": " + m.Text + " " + m.Hint)
 	u.banner.Show()
 }
 
+// showNotice tells something worth knowing in the same place, with a calmer icon.
+func (u *UI) showNotice(text string) {
+	u.bannerIcon.SetResource(theme.NewPrimaryThemedResource(theme.InfoIcon()))
+	u.bannerMsg.SetText(text)
+	u.banner.Show()
+}
+
 // showAdd opens the add view for a new account (Ctrl+N).
-func (u *UI) showAdd() { u.openAdd(nil) }
+func (u *UI) showAdd() {
+	if u.d.Store == nil {
+		return // there is nowhere to keep the account
+	}
+	u.openAdd(nil)
+}
 
 // openAdd opens the add view; with an account, to give it a new token.
 func (u *UI) openAdd(rotate *accounts.Account) {
@@ -223,12 +252,20 @@ func (u *UI) openAdd(rotate *accounts.Account) {
 	u.win.Canvas().Focus(u.add.firstField())
 }
 
-// closeAdd goes back to the accounts.
+// closeAdd goes back to the accounts. A token the user pasted should not outlive the form on
+// the clipboard, where any program can read it: if the clipboard still holds it, it is cleared,
+// and the window says so.
 func (u *UI) closeAdd() {
 	if u.add == nil {
 		return
 	}
 	u.add.stop()
+	if typed, err := atlassian.ParseToken(u.add.token.entry.Text); err == nil {
+		if cb := u.app.Clipboard(); strings.TrimSpace(cb.Content()) == typed {
+			cb.SetContent("")
+			u.showNotice("The clipboard still held the API token you pasted, so atlink cleared the clipboard.")
+		}
+	}
 	u.add = nil
 	u.body.Objects = []fyne.CanvasObject{u.accounts.content}
 	u.body.Refresh()

@@ -16,6 +16,7 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+	_ "github.com/atlink/atlink/internal/quietlocale" // as in the app: no locale noise from Fyne under LANG=C.UTF-8
 )
 
 const (
