@@ -26,6 +26,9 @@ type answer struct {
 	body     []byte
 	location *url.URL // for 3xx
 	err      *Error   // transport failure or unreadable answer
+	// secrets are the forms of the credentials sent (the token, the Basic credentials): a
+	// message that echoes one of them is never quoted.
+	secrets []string
 }
 
 // forbiddenReasons are the reasons a 403 body can name that atlink understands, by words
@@ -108,14 +111,14 @@ func forbidden(a answer) (Kind, string) {
 		}
 	}
 	detail := fmt.Sprintf("%s refused access (HTTP 403) without a reason atlink knows", a.host)
-	if msg := siteMessage(a.body); msg != "" {
-		detail += ": " + strconv.Quote(msg)
+	if msg := siteMessage(a.body); msg != "" && !holdsAny(msg, a.secrets) {
+		detail += ": " + strconv.Quote(safetext.Line(msg, 160))
 	}
 	return KindUnexpected, detail
 }
 
 // siteMessage is the first message of a JSON error body (Jira's errorMessages, Confluence's
-// message), cleaned and shortened, or "".
+// message), as sent, or "".
 func siteMessage(body []byte) string {
 	var m struct {
 		ErrorMessages []string `json:"errorMessages"`
@@ -132,7 +135,16 @@ func siteMessage(body []byte) string {
 	if msg == "" {
 		msg = m.Error
 	}
-	return safetext.Line(msg, 160)
+	return msg
+}
+
+func holdsAny(s string, secrets []string) bool {
+	for _, x := range secrets {
+		if x != "" && strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // captcha reports whether Atlassian refused a login until the user solves a CAPTCHA.

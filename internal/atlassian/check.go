@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -221,6 +222,9 @@ func (c *Checker) get(ctx context.Context, site, rawURL string, cr *Credentials)
 		req.SetBasicAuth(cr.Email, cr.Token)
 	}
 	a := answer{host: req.URL.Host}
+	if cr != nil {
+		a.secrets = []string{cr.Token, strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")}
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		a.err = transportError(ctx, site, c.HTTP, req, err)

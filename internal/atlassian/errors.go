@@ -56,7 +56,8 @@ type Error struct {
 	// Detail is a short, human-safe sentence with the specifics (what to type instead, the
 	// status a site answered). It may be empty.
 	Detail string
-	// Site is the host the error is about, when known.
+	// Site is the site the error is about, when known: the account's site host, also when the
+	// deciding answer came from the gateway or a proxy (Detail then names that host).
 	Site string
 	// MovedTo is the new host, for site_moved.
 	MovedTo string
