@@ -88,10 +88,10 @@ func newHarness(t *testing.T, kc accounts.Keychain, opts ...option) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: "c-acme", Users: []atlassiantest.User{
+	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("acme"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"},
 		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen"}}})
-	fake.SetSite("wiki.atlassian.net", &atlassiantest.Site{CloudID: "c-wiki", NoJira: true, Users: []atlassiantest.User{
+	fake.SetSite("wiki.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("wiki"), NoJira: true, Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"}}})
 
 	h := &harness{t: t, fake: fake, pending: sync.NewCond(&sync.Mutex{})}

@@ -2,14 +2,10 @@ package atlassian
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,8 +13,10 @@ import (
 // DefaultTimeout is the deadline of one whole check when the caller sets none.
 const DefaultTimeout = 15 * time.Second
 
-// MaxBodyBytes caps every response body read during a check.
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes caps every response body read during a check. The answers a check reads are
+// small JSON documents (a profile, tenant info, an error) of a few KiB; a longer answer is
+// unexpected_response, and reading stops at the cap.
+const MaxBodyBytes = 64 << 10
 
 // GatewayHost is the host that serves scoped API tokens for every site.
 const GatewayHost = "api.atlassian.com"
@@ -59,21 +57,18 @@ const (
 	StatusAbsent   = "not_found" // 404: the site has no such product
 )
 
-// Identity is who a token belongs to.
-type Identity struct {
-	AccountID   string `json:"account_id"`
-	DisplayName string `json:"display_name"`
-	Email       string `json:"email,omitempty"` // empty when the profile hides it
-}
-
 // Result is what a check learned. It is filled as far as the check got, also on failure.
 type Result struct {
-	Site     string
-	Email    string
-	CloudID  string
+	Site    string
+	Email   string
+	CloudID string // the site's cloud id, a UUID from tenant_info; empty when it gave none
+	// Via is the route whose answers decided: the gateway when the site refused the token and
+	// the gateway's answer was used, else the site.
 	Via      Via
 	Identity Identity
-	// Products maps each asked product to StatusOK, StatusNoAccess, StatusAbsent or a Kind.
+	// Products maps each product to what the deciding route answered: StatusOK,
+	// StatusNoAccess (the account may not use it: a 403 that says so, or a 403 next to a product
+	// that named the account), StatusAbsent (404), or the Kind of its failure.
 	Products map[Product]string
 	Elapsed  time.Duration
 }
@@ -95,6 +90,15 @@ type Checker struct {
 	// Gateway is the base URL of the scoped-token gateway, normally https://api.atlassian.com.
 	Gateway   string
 	UserAgent string
+	// Now is the clock that turns a Retry-After date into a wait; time.Now when nil.
+	Now func() time.Time
+}
+
+func (c *Checker) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // NewChecker returns a Checker that uses client (NewHTTPClient when nil).
@@ -105,19 +109,11 @@ func NewChecker(client Doer) *Checker {
 	return &Checker{HTTP: client, Timeout: DefaultTimeout, Gateway: "https://" + GatewayHost, UserAgent: "atlink"}
 }
 
-// answer is one HTTP exchange of a check, reduced to what the verdict needs.
-type answer struct {
-	status   int
-	header   http.Header
-	body     []byte
-	location *url.URL // for 3xx
-	err      *Error   // transport failure or unreadable answer
-}
-
 // Check proves that the credentials work. It asks the site for its tenant info and both
-// products at once; when the site refuses the token for every product it retries through the
-// gateway, which is how scoped tokens authenticate. On success the error is nil and the Result
-// names the identity; otherwise the error is an *Error and the Result holds what was learned.
+// products at once; when the site refuses the token and names the account for no product, it
+// asks the gateway, which is how scoped tokens authenticate. verdict.go's precedence table
+// decides the outcome. On success the error is nil and the Result names the identity; otherwise
+// the error is an *Error and the Result holds what was learned.
 func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	start := time.Now()
 	res := Result{Site: cr.Site, Email: cr.Email, Via: ViaSite, Products: map[Product]string{}}
@@ -132,40 +128,59 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	defer cancel()
 
 	base := "https://" + cr.Site
-	var tenant answer
-	answers := make(map[Product]answer, len(Products))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	wg.Add(1 + len(Products))
-	go func() {
-		defer wg.Done()
-		a := c.get(ctx, base+"/_edge/tenant_info", nil)
-		mu.Lock()
-		tenant = a
-		mu.Unlock()
-	}()
+	urls := map[Product]string{}
 	for _, p := range Products {
-		go func() {
-			defer wg.Done()
-			a := c.get(ctx, base+productPath(p), &cr)
-			mu.Lock()
-			answers[p] = a
-			mu.Unlock()
-		}()
+		urls[p] = base + productPath(p)
 	}
+	var tenant answer
+	var site map[Product]outcome
+	var wg sync.WaitGroup
+	wg.Go(func() { tenant = c.get(ctx, cr.Site, base+"/_edge/tenant_info", nil) })
+	wg.Go(func() { site = c.askAll(ctx, cr, urls) })
 	wg.Wait()
 
-	res.CloudID = cloudID(tenant)
-	err := c.verdict(cr, &res, answers, tenant)
-	if err != nil && res.CloudID != "" && needsGateway(answers) {
-		gw := c.viaGateway(ctx, cr, res.CloudID)
-		gres := Result{Site: cr.Site, Email: cr.Email, CloudID: res.CloudID, Via: ViaGateway, Products: map[Product]string{}}
-		if gerr := c.verdict(cr, &gres, gw, tenant); gerr == nil || KindOf(gerr) == KindScopeMismatch {
-			res, err = gres, gerr
+	s := siteStateOf(site)
+	t, cloudID, tenantErr := c.tenantStateOf(cr.Site, tenant)
+	res.CloudID = cloudID
+	g, gateway := gatewayNotAsked, map[Product]outcome(nil)
+	if asksGateway(s, t) {
+		for _, p := range Products {
+			urls[p] = c.Gateway + "/ex/" + string(p) + "/" + cloudID + productPath(p)
 		}
+		gateway = c.askAll(ctx, cr, urls)
+		g = gatewayStateOf(gateway)
+	}
+
+	var err *Error
+	switch decide(s, t, g) {
+	case okViaSite:
+		fill(&res, site)
+	case okViaGateway:
+		res.Via = ViaGateway
+		fill(&res, gateway)
+	case siteFailure:
+		fill(&res, site)
+		err = worst(site)
+	case siteNotFound:
+		fill(&res, site)
+		err = &Error{Kind: KindSiteNotFound, Site: cr.Site, Status: http.StatusNotFound, Detail: "there is no Atlassian Cloud site at " + cr.Site}
+	case tenantFailure:
+		fill(&res, site)
+		err = tenantErr
+	case noCloudID:
+		fill(&res, site)
+		err = &Error{Kind: KindUnexpected, Site: cr.Site, Status: tenant.status,
+			Detail: cr.Site + " refused the token and gave no cloud id, which atlink needs to check it through " + GatewayHost + " (as scoped tokens are)"}
+	case gatewayFailure:
+		res.Via = ViaGateway
+		fill(&res, gateway)
+		err = worst(gateway)
 	}
 	res.Elapsed = time.Since(start)
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	return res, nil
 }
 
 func productPath(p Product) string {
@@ -175,47 +190,29 @@ func productPath(p Product) string {
 	return "/rest/api/3/myself"
 }
 
-func (c *Checker) viaGateway(ctx context.Context, cr Credentials, cloudID string) map[Product]answer {
-	out := make(map[Product]answer, len(Products))
+// askAll asks every product at once, with the credentials, and judges the answers.
+func (c *Checker) askAll(ctx context.Context, cr Credentials, urls map[Product]string) map[Product]outcome {
+	out := make(map[Product]outcome, len(Products))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, p := range Products {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a := c.get(ctx, c.Gateway+"/ex/"+string(p)+"/"+url.PathEscape(cloudID)+productPath(p), &cr)
+		wg.Go(func() {
+			id, err := c.judge(cr.Site, c.get(ctx, cr.Site, urls[p], &cr))
 			mu.Lock()
-			out[p] = a
+			out[p] = outcome{id: id, err: err}
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	return out
 }
 
-// needsGateway: no product answered, and the site refused the token (401) for at least one
-// while the rest are absent. That is how a scoped token looks to the site.
-func needsGateway(answers map[Product]answer) bool {
-	saw401 := false
-	for _, a := range answers {
-		switch {
-		case a.err != nil:
-			return false
-		case a.status == http.StatusUnauthorized && !captcha(a.header):
-			saw401 = true
-		case a.status == http.StatusNotFound:
-		default:
-			return false
-		}
-	}
-	return saw401
-}
-
-// get sends one GET and reads at most MaxBodyBytes of the answer.
-func (c *Checker) get(ctx context.Context, rawURL string, cr *Credentials) answer {
+// get sends one GET and reads at most MaxBodyBytes of the answer: reading stops there, and a
+// longer answer is unexpected_response.
+func (c *Checker) get(ctx context.Context, site, rawURL string, cr *Credentials) answer {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return answer{err: &Error{Kind: KindInvalidInput, Field: FieldSite, Detail: "the site address cannot be used in a web address", Err: err}}
+		return answer{err: &Error{Kind: KindInvalidInput, Field: FieldSite, Site: site, Detail: "the site address cannot be used in a web address", Err: err}}
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.UserAgent != "" {
@@ -224,18 +221,24 @@ func (c *Checker) get(ctx context.Context, rawURL string, cr *Credentials) answe
 	if cr != nil {
 		req.SetBasicAuth(cr.Email, cr.Token)
 	}
+	a := answer{host: req.URL.Host}
+	if cr != nil {
+		a.secrets = []string{cr.Token, strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")}
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return answer{err: transportError(ctx, req.URL.Host, err)}
+		a.err = transportError(ctx, site, c.HTTP, req, err)
+		return a
 	}
 	defer resp.Body.Close()
+	a.status, a.header = resp.StatusCode, resp.Header
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
-		return answer{err: transportError(ctx, req.URL.Host, err)}
+		a.err = transportError(ctx, site, c.HTTP, req, err)
+		return a
 	}
-	a := answer{status: resp.StatusCode, header: resp.Header}
 	if len(body) > MaxBodyBytes {
-		a.err = &Error{Kind: KindUnexpected, Site: req.URL.Host, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", req.URL.Host, MaxBodyBytes)}
+		a.err = &Error{Kind: KindUnexpected, Site: site, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
 		return a
 	}
 	a.body = body
@@ -245,41 +248,4 @@ func (c *Checker) get(ctx context.Context, rawURL string, cr *Credentials) answe
 		}
 	}
 	return a
-}
-
-// transportError turns a failed exchange into a Kind. The text of the cause stays in Err,
-// for logs only; it holds no credentials (Go never prints the Authorization header).
-func transportError(ctx context.Context, host string, err error) *Error {
-	e := &Error{Kind: KindNetwork, Site: host, Err: err}
-	var dnsErr *net.DNSError
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalidCert x509.CertificateInvalidError
-	var recordErr tls.RecordHeaderError
-	var alertErr tls.AlertError
-	var netErr net.Error
-	switch {
-	case ctx.Err() != nil:
-		e.Kind = timeoutOrCanceled(ctx)
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		e.Kind, e.Detail = KindSiteNotFound, "no site answers at "+host
-	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr),
-		errors.As(err, &invalidCert), errors.As(err, &recordErr), errors.As(err, &alertErr):
-		e.Kind, e.Detail = KindTLS, "the secure connection to "+host+" could not be verified"
-	case errors.As(err, &netErr) && netErr.Timeout():
-		e.Kind, e.Detail = KindTimeout, host+" did not answer in time"
-	case errors.As(err, &dnsErr):
-		e.Detail = "the name " + host + " could not be looked up"
-	default:
-		e.Detail = "could not reach " + host
-	}
-	return e
-}
-
-func timeoutOrCanceled(ctx context.Context) Kind {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return KindTimeout
-	}
-	return KindCanceled
 }

@@ -3,6 +3,7 @@ package atlassian_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -36,7 +37,7 @@ func fake(t *testing.T) *atlassiantest.Server {
 	t.Cleanup(srv.Close)
 	site := func(host string, s atlassiantest.Site) {
 		if s.CloudID == "" {
-			s.CloudID = "cloud-" + host
+			s.CloudID = atlassiantest.CloudID(host)
 		}
 		srv.SetSite(host, &s)
 	}
@@ -76,10 +77,10 @@ func TestCheckSucceeds(t *testing.T) {
 		jira, confluence   string
 		wantEmail, wantCID string
 	}{
-		{"both products on the site", "acme.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", "cloud-acme.atlassian.net"},
-		{"jira only, email hidden", "jira-only.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "not_found", "", "cloud-jira-only.atlassian.net"},
-		{"scoped token through the gateway", "scoped.atlassian.net", "ana@acme.example", atlassian.ViaGateway, "ok", "ok", "ana@acme.example", "cloud-scoped.atlassian.net"},
-		{"legacy jira.com site", "legacy.jira.com", "ANA@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", "cloud-legacy.jira.com"},
+		{"both products on the site", "acme.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", atlassiantest.CloudID("acme.atlassian.net")},
+		{"jira only, email hidden", "jira-only.atlassian.net", "ana@acme.example", atlassian.ViaSite, "ok", "not_found", "", atlassiantest.CloudID("jira-only.atlassian.net")},
+		{"scoped token through the gateway", "scoped.atlassian.net", "ana@acme.example", atlassian.ViaGateway, "ok", "ok", "ana@acme.example", atlassiantest.CloudID("scoped.atlassian.net")},
+		{"legacy jira.com site", "legacy.jira.com", "ANA@acme.example", atlassian.ViaSite, "ok", "ok", "ana@acme.example", atlassiantest.CloudID("legacy.jira.com")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,19 +190,6 @@ func TestCheckFailureKinds(t *testing.T) {
 	}
 }
 
-func TestCheckRefusesUntrustedCertificate(t *testing.T) {
-	srv := fake(t)
-	// A client that reaches the imitation but trusts only the system roots, not its CA.
-	client := &http.Client{Transport: &http.Transport{DialContext: srv.DialContext}, CheckRedirect: atlassian.SameHostRedirects}
-	_, err := atlassian.NewChecker(client).Check(context.Background(), atlassian.Credentials{Site: "acme.atlassian.net", Email: "ana@acme.example", Token: token})
-	if k := atlassian.KindOf(err); k != atlassian.KindTLS {
-		t.Fatalf("kind = %q (%v), want tls", k, err)
-	}
-	if n := srv.AuthHits("acme.atlassian.net"); n != 0 {
-		t.Errorf("%d requests with credentials got through an unverified connection", n)
-	}
-}
-
 func TestCheckCanceled(t *testing.T) {
 	srv := fake(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -269,6 +257,41 @@ func TestSameHostRedirects(t *testing.T) {
 			err := atlassian.SameHostRedirects(mk(tt.to), tt.via)
 			if (err == nil) != tt.follow {
 				t.Errorf("follow = %v, want %v", err == nil, tt.follow)
+			}
+		})
+	}
+}
+
+// TestSiteMessagesNeverQuoteTheCredentials: a 403 without a known reason is quoted in the
+// Detail, unless it echoes the token or the Authorization header a hostile site was sent.
+func TestSiteMessagesNeverQuoteTheCredentials(t *testing.T) {
+	tests := []struct {
+		name   string
+		echo   func(r *http.Request) string
+		quoted bool
+	}{
+		{"a plain message is quoted", func(*http.Request) string { return "You currently don't have access" }, true},
+		{"the token", func(*http.Request) string { return "bad token " + token }, false},
+		{"the token after 160 characters", func(*http.Request) string { return strings.Repeat("x", 155) + " " + token }, false},
+		{"the basic credentials", func(r *http.Request) string { return "seen " + r.Header.Get("Authorization") }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := atlassian.NewChecker(doerFunc(func(r *http.Request) (*http.Response, error) {
+				body := `{"errorMessages":["` + tt.echo(r) + `"]}`
+				return &http.Response{StatusCode: 403, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+			}))
+			_, err := c.Check(context.Background(), atlassian.Credentials{Site: "acme.atlassian.net", Email: "ana@acme.example", Token: token})
+			var e *atlassian.Error
+			if !errors.As(err, &e) || e.Kind != atlassian.KindUnexpected || e.Status != 403 {
+				t.Fatalf("Check error = %v, want unexpected_response 403", err)
+			}
+			if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), "Basic ") {
+				t.Errorf("error %q shows the credentials", err)
+			}
+			if quoted := strings.Contains(e.Detail, `"`); quoted != tt.quoted {
+				t.Errorf("detail %q: quoted = %v, want %v", e.Detail, quoted, tt.quoted)
 			}
 		})
 	}

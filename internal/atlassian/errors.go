@@ -10,7 +10,9 @@ import (
 // `atlink test --json`, so they never change once released.
 type Kind string
 
-// The outcome kinds of input validation and of a connection check.
+// The outcome kinds of input validation and of a connection check. KindIPBlocked: the site
+// accepts connections only from the addresses on its IP allowlist (Atlassian Guard, Premium and
+// Enterprise plans) and this one is not on it.
 const (
 	KindInvalidInput       Kind = "invalid_input"
 	KindSiteNotFound       Kind = "site_not_found"
@@ -22,6 +24,7 @@ const (
 	KindCaptchaRequired    Kind = "captcha_required"
 	KindScopeMismatch      Kind = "scope_mismatch"
 	KindNoProductAccess    Kind = "no_product_access"
+	KindIPBlocked          Kind = "ip_blocked"
 	KindRateLimited        Kind = "rate_limited"
 	KindServerError        Kind = "server_error"
 	KindUnexpected         Kind = "unexpected_response"
@@ -32,7 +35,7 @@ const (
 var Kinds = []Kind{
 	KindInvalidInput, KindSiteNotFound, KindSiteMoved, KindNetwork, KindTLS, KindTimeout,
 	KindInvalidCredentials, KindCaptchaRequired, KindScopeMismatch, KindNoProductAccess,
-	KindRateLimited, KindServerError, KindUnexpected, KindCanceled,
+	KindRateLimited, KindServerError, KindUnexpected, KindCanceled, KindIPBlocked,
 }
 
 // Field names the input an invalid_input error is about.
@@ -53,14 +56,26 @@ type Error struct {
 	// Detail is a short, human-safe sentence with the specifics (what to type instead, the
 	// status a site answered). It may be empty.
 	Detail string
-	// Site is the host the error is about, when known.
+	// Site is the site the error is about, when known: the account's site host, also when the
+	// deciding answer came from the gateway or a proxy (Detail then names that host).
 	Site string
 	// MovedTo is the new host, for site_moved.
 	MovedTo string
-	// RetryAfter is how long the site asked us to wait, for rate_limited (0 if it did not say).
+	// RetryAfter is how long the site or the gateway asked us to wait, for rate_limited: 0 if
+	// it did not say, at most MaxRetryAfter.
 	RetryAfter time.Duration
 	// Status is the HTTP status that decided the outcome, when there was one.
 	Status int
+	// Proxy is the host:port of the HTTPS proxy that refused the tunnel or could not be
+	// reached, for a network (or tls) failure that was the proxy's doing; empty otherwise. It
+	// never holds the proxy's user name or password.
+	Proxy string
+	// ProxyStatus is the proxy's answer to CONNECT (407 wants credentials, 403 refused by its
+	// policy, 502 could not reach Atlassian …), or 0 when the proxy could not be reached.
+	ProxyStatus int
+	// ProxyAuth reports that the proxy was sent a user name and password (they were in
+	// HTTPS_PROXY), so a 407 means it refused them rather than that they are missing.
+	ProxyAuth bool
 	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
 	Err error
 }

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // SiteSuffixes are the host suffixes of Atlassian Cloud sites: the current one, the legacy
@@ -13,31 +15,57 @@ var SiteSuffixes = []string{".atlassian.net", ".jira.com", ".atlassian-us-gov-mo
 // reservedLabels are Atlassian hosts under the site suffixes that are not customer sites.
 var reservedLabels = map[string]bool{"api": true, "id": true, "www": true, "status": true, "developer": true, "start": true, "admin": true}
 
-// ParseSite reduces what a person typed or pasted (a bare name, a host, or the URL of any Jira
-// or Confluence page) to the site host, lower-cased, for example "acme.atlassian.net".
-// A bare name such as "acme" means acme.atlassian.net. A plain http:// URL is accepted and
-// upgraded: atlink only ever talks HTTPS. Anything else is refused with an invalid_input
-// *Error whose Detail says what to type instead.
-func ParseSite(input string) (string, error) {
+// atlassianComHosts are first labels of Atlassian's own hosts under atlassian.com, where people
+// copy an address from by mistake (the token page at id.atlassian.com, admin.atlassian.com …).
+var atlassianComHosts = map[string]bool{"id": true, "admin": true, "api": true, "start": true, "home": true, "team": true,
+	"support": true, "developer": true, "community": true, "status": true, "www": true, "marketplace": true, "my": true, "auth": true}
+
+// otherProducts are hosts of Atlassian products atlink does not link (suffixes start with a dot).
+var otherProducts = []string{"bitbucket.org", ".bitbucket.org", "trello.com", ".trello.com", ".jiraalign.com", ".agilecraft.com", ".statuspage.io"}
+
+// maxEchoed bounds how much of a typed host a refusal repeats.
+const maxEchoed = 100
+
+// SiteAddress is what ParseSiteAddress read from a pasted address.
+type SiteAddress struct {
+	// Host is the site host, lower-cased, for example "acme.atlassian.net". atlink only ever
+	// talks to this host.
+	Host string
+	// ProxySuffix is the domain a corporate security proxy appended to the site's host in the
+	// pasted address, for example "mcas.ms" for acme.atlassian.net.mcas.ms (Microsoft Defender
+	// for Cloud Apps rewrites every address it protects so: learn.microsoft.com,
+	// "defender-cloud-apps/troubleshooting-proxy-url"); empty when the address was not rewritten.
+	ProxySuffix string
+}
+
+// ParseSiteAddress reduces what a person typed or pasted (a bare name, a host, or the URL of any
+// Jira or Confluence page) to the site host. A bare name such as "acme" means
+// acme.atlassian.net. A plain http:// URL is accepted and upgraded: atlink only ever talks HTTPS.
+// An address a security proxy rewrote (the site's host with the proxy's domain appended, like
+// acme.atlassian.net.mcas.ms) is reduced to the site, and ProxySuffix says so. Anything else is
+// refused with an invalid_input *Error (Field site) whose Detail says what to type instead; a
+// host that is not Atlassian's (a company's custom domain such as jira.acme.com) is quoted as
+// typed and the Detail says where to find the site's .atlassian.net address.
+func ParseSiteAddress(input string) (SiteAddress, error) {
 	s := strings.TrimSpace(input)
 	if s == "" {
-		return "", invalid(FieldSite, "type your site, for example acme.atlassian.net")
+		return SiteAddress{}, invalid(FieldSite, "type your site, for example acme.atlassian.net")
 	}
 	for _, r := range s {
 		if r > 0x7e || r < 0x21 {
 			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-				return "", invalid(FieldSite, "a site has no spaces: type it like acme.atlassian.net")
+				return SiteAddress{}, invalid(FieldSite, "a site has no spaces: type it like acme.atlassian.net")
 			}
-			return "", invalid(FieldSite, "a site uses plain letters, digits and dashes only: type it like acme.atlassian.net")
+			return SiteAddress{}, invalid(FieldSite, "a site uses plain letters, digits and dashes only: type it like acme.atlassian.net")
 		}
 	}
-	rest := s
+	rest, hasScheme := s, false
 	if i := strings.Index(rest, "://"); i >= 0 {
 		scheme := strings.ToLower(rest[:i])
 		if scheme != "https" && scheme != "http" {
-			return "", invalid(FieldSite, "use the site's https:// address, like https://acme.atlassian.net")
+			return SiteAddress{}, invalid(FieldSite, "use the site's https:// address, like https://acme.atlassian.net")
 		}
-		rest = rest[i+3:]
+		rest, hasScheme = rest[i+3:], true
 	} else {
 		rest = strings.TrimPrefix(rest, "//")
 	}
@@ -45,41 +73,52 @@ func ParseSite(input string) (string, error) {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		rest = rest[:i]
 	}
-	if strings.Contains(rest, "@") {
-		return "", invalid(FieldSite, "leave the user name and password out of the address: type only acme.atlassian.net")
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if !hasScheme && strings.Count(rest, "@") == 1 && !strings.Contains(rest, ":") && !IsSiteHost(strings.ToLower(rest[at+1:])) {
+			return SiteAddress{}, invalid(FieldSite, "that looks like an email address: type the address you open Jira or Confluence at, like acme.atlassian.net")
+		}
+		return SiteAddress{}, invalid(FieldSite, "leave the user name and password out of the address: type only acme.atlassian.net")
 	}
 	if strings.HasPrefix(rest, "[") || net.ParseIP(rest) != nil {
-		return "", invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
+		return SiteAddress{}, invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
 	}
 	if strings.Contains(rest, ":") {
 		host, _, err := net.SplitHostPort(rest)
 		if err == nil && net.ParseIP(host) != nil {
-			return "", invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
+			return SiteAddress{}, invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
 		}
-		return "", invalid(FieldSite, "Atlassian Cloud sites use no port number: type only acme.atlassian.net")
+		return SiteAddress{}, invalid(FieldSite, "Atlassian Cloud sites use no port number: type only acme.atlassian.net")
 	}
-	host := strings.TrimSuffix(strings.ToLower(rest), ".")
+	typed := strings.TrimSuffix(rest, ".")
+	host := strings.ToLower(typed)
 	if host == "" {
-		return "", invalid(FieldSite, "type your site, for example acme.atlassian.net")
+		return SiteAddress{}, invalid(FieldSite, "type your site, for example acme.atlassian.net")
 	}
 	if _, err := url.Parse("https://" + host + "/"); err != nil {
-		return "", invalid(FieldSite, "that is not a web address: type your site like acme.atlassian.net")
+		return SiteAddress{}, invalid(FieldSite, "that is not a web address: type your site like acme.atlassian.net")
 	}
 	if !strings.Contains(host, ".") {
 		host += ".atlassian.net"
 	}
-	suffix := siteSuffix(host)
-	if suffix == "" {
-		return "", invalid(FieldSite, "%s is not an Atlassian Cloud site: the address ends in .atlassian.net, like acme.atlassian.net", host)
+	if siteSuffix(host) != "" {
+		if err := checkSiteHost(host); err != nil {
+			return SiteAddress{}, err
+		}
+		return SiteAddress{Host: host}, nil
 	}
-	name := strings.TrimSuffix(host, suffix)
-	if !validSiteName(name) {
-		return "", invalid(FieldSite, "a site name has letters, digits and dashes only, like acme.atlassian.net")
+	if site, proxy, ok := proxyRewritten(host); ok {
+		if err := checkSiteHost(site); err != nil {
+			return SiteAddress{}, err
+		}
+		return SiteAddress{Host: site, ProxySuffix: proxy}, nil
 	}
-	if reservedLabels[name] {
-		return "", invalid(FieldSite, "%s belongs to Atlassian, not to a site: use your own site, like acme.atlassian.net", host)
-	}
-	return host, nil
+	return SiteAddress{}, notAtlassian(typed, host)
+}
+
+// ParseSite is ParseSiteAddress for callers that need only the host.
+func ParseSite(input string) (string, error) {
+	a, err := ParseSiteAddress(input)
+	return a.Host, err
 }
 
 // IsSiteHost reports whether host is a well-formed Atlassian Cloud site host, as ParseSite
@@ -95,6 +134,69 @@ func SiteName(host string) string {
 	return name
 }
 
+// checkSiteHost checks a lower-case host that ends in a site suffix.
+func checkSiteHost(host string) error {
+	suffix := siteSuffix(host)
+	name := strings.TrimSuffix(host, suffix)
+	if !validLabel(name) {
+		return invalid(FieldSite, "a site name has letters, digits and dashes only, like acme.atlassian.net")
+	}
+	if reservedLabels[name] {
+		return invalid(FieldSite, "the address %s belongs to Atlassian, not to a site: use your own site, like acme.atlassian.net", host)
+	}
+	return nil
+}
+
+// proxyRewritten finds a site host with another domain appended (acme.atlassian.net.mcas.ms)
+// and splits it into the site and that domain.
+func proxyRewritten(host string) (site, proxy string, ok bool) {
+	best := -1
+	var suffix string
+	for _, s := range SiteSuffixes {
+		if i := strings.Index(host, s+"."); i > 0 && (best < 0 || i < best) {
+			best, suffix = i, s
+		}
+	}
+	if best < 0 {
+		return "", "", false
+	}
+	site, proxy = host[:best+len(suffix)], host[best+len(suffix)+1:]
+	if !validDomain(proxy) {
+		return "", "", false
+	}
+	return site, proxy, true
+}
+
+// notAtlassian refuses a host outside Atlassian Cloud's suffixes, saying what to type instead.
+// typed is the host as the person typed it, quoted as is.
+func notAtlassian(typed, host string) error {
+	shown := safetext.Line(typed, maxEchoed)
+	bare := "." + host
+	for _, s := range SiteSuffixes {
+		if bare == s && s == ".atlassian.net" {
+			return invalid(FieldSite, "type your site's name in front of %s, like acme%s", host, s)
+		}
+		if bare == s {
+			return invalid(FieldSite, "type your site's name in front of %s, like acme%s (most sites end in .atlassian.net)", host, s)
+		}
+	}
+	if host == "atlassian.com" || strings.HasSuffix(host, ".atlassian.com") {
+		label := strings.TrimSuffix(host, ".atlassian.com")
+		if validLabel(label) && !atlassianComHosts[label] {
+			return invalid(FieldSite, "Atlassian Cloud sites end in .atlassian.net, not .atlassian.com: did you mean %s.atlassian.net?", label)
+		}
+		return invalid(FieldSite, "the address %s belongs to Atlassian, not to your site: type the address you open Jira or Confluence at, like acme.atlassian.net", shown)
+	}
+	for _, p := range otherProducts {
+		if host == p || strings.HasPrefix(p, ".") && strings.HasSuffix(host, p) {
+			return invalid(FieldSite, "the address %s is not a Jira or Confluence Cloud site: atlink links sites like acme.atlassian.net", shown)
+		}
+	}
+	return invalid(FieldSite, "the address %s is not an Atlassian Cloud site. If your company opens Jira or Confluence at its own domain (a custom domain), "+
+		"atlink still needs the site's own address, which ends in .atlassian.net, like acme.atlassian.net: a site admin finds it "+
+		"under Atlassian Administration → Products. A Jira or Confluence your company runs on its own servers cannot be linked", shown)
+}
+
 func siteSuffix(host string) string {
 	for _, s := range SiteSuffixes {
 		if strings.HasSuffix(host, s) {
@@ -104,14 +206,27 @@ func siteSuffix(host string) string {
 	return ""
 }
 
-// validSiteName accepts one DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'.
-func validSiteName(name string) bool {
+// validLabel accepts one DNS label: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'.
+func validLabel(name string) bool {
 	if name == "" || len(name) > 63 || name[0] == '-' || name[len(name)-1] == '-' {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validDomain accepts dot-separated valid labels, at most 253 bytes.
+func validDomain(d string) bool {
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for _, l := range strings.Split(d, ".") {
+		if !validLabel(l) {
 			return false
 		}
 	}

@@ -39,70 +39,135 @@ func TestParseSite(t *testing.T) {
 	}
 }
 
-func TestParseSiteRefuses(t *testing.T) {
+func TestParseSiteAddressRewrittenByAProxy(t *testing.T) {
 	tests := []struct {
-		name, in, hint string // hint: a word the message must contain, so it says what to type
+		name, in, host, proxy string
 	}{
-		{"empty", "", "acme.atlassian.net"},
-		{"only spaces", "   ", "acme.atlassian.net"},
-		{"inner space", "acme .atlassian.net", "spaces"},
-		{"user and password", "https://ana:secret@acme.atlassian.net/", "user name"},
-		{"user only", "ana@acme.atlassian.net", "user name"},
-		{"port", "acme.atlassian.net:8443", "port"},
-		{"url with port", "https://acme.atlassian.net:443/wiki", "port"},
-		{"ipv4", "192.168.1.10", "IP address"},
-		{"ipv4 with port", "10.0.0.1:443", "IP address"},
-		{"ipv6", "[::1]", "IP address"},
-		{"another host", "github.com", "not an Atlassian Cloud site"},
-		{"look-alike suffix", "acme.atlassian.net.evil.com", "not an Atlassian Cloud site"},
-		{"suffix without name", "atlassian.net", "not an Atlassian Cloud site"},
-		{"bare suffix with dot", ".atlassian.net", "letters"},
-		{"two labels", "a.b.atlassian.net", "letters"},
-		{"non-ascii", "acmé.atlassian.net", "plain letters"},
-		{"underscore", "ac_me.atlassian.net", "letters"},
-		{"leading dash", "-acme.atlassian.net", "letters"},
-		{"other scheme", "ftp://acme.atlassian.net", "https://"},
-		{"gateway host", "api.atlassian.com", "not an Atlassian Cloud site"},
-		{"atlassian's own", "id.atlassian.net", "belongs to Atlassian"},
-		{"only a path", "/browse/KEY-1", "acme.atlassian.net"},
+		{"not rewritten", "https://acme.atlassian.net/wiki", "acme.atlassian.net", ""},
+		{"defender for cloud apps", "acme.atlassian.net.mcas.ms", "acme.atlassian.net", "mcas.ms"},
+		{"defender url with its context", "https://acme.atlassian.net.mcas.ms/browse/KEY-1?McasCtx=4&McasTsid=1", "acme.atlassian.net", "mcas.ms"},
+		{"capitals", "HTTPS://Acme.Atlassian.Net.MCAS.MS/", "acme.atlassian.net", "mcas.ms"},
+		{"regional proxy domain", "acme.atlassian.net.us.mcas.ms", "acme.atlassian.net", "us.mcas.ms"},
+		{"legacy jira.com", "legacy.jira.com.mcas.ms/browse/OLD-1", "legacy.jira.com", "mcas.ms"},
+		{"us government cloud", "agency.atlassian-us-gov-mod.net.mcas-gov.us", "agency.atlassian-us-gov-mod.net", "mcas-gov.us"},
+		{"any appended domain: credentials still go only to the site", "acme.atlassian.net.evil.example", "acme.atlassian.net", "evil.example"},
+		{"trailing dot", "acme.atlassian.net.mcas.ms.", "acme.atlassian.net", "mcas.ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseSite(tt.in)
-			if err == nil {
-				t.Fatalf("ParseSite(%q) = %q, want an error", tt.in, got)
+			got, err := ParseSiteAddress(tt.in)
+			if err != nil {
+				t.Fatalf("ParseSiteAddress(%q) error: %v", tt.in, err)
 			}
-			var e *Error
-			if !errors.As(err, &e) || e.Kind != KindInvalidInput || e.Field != FieldSite {
-				t.Fatalf("ParseSite(%q) error = %#v, want invalid_input on site", tt.in, err)
+			if want := (SiteAddress{Host: tt.host, ProxySuffix: tt.proxy}); got != want {
+				t.Errorf("ParseSiteAddress(%q) = %+v, want %+v", tt.in, got, want)
 			}
-			if !strings.Contains(e.Detail, tt.hint) {
-				t.Errorf("ParseSite(%q) detail %q does not mention %q", tt.in, e.Detail, tt.hint)
+			if host, err := ParseSite(tt.in); err != nil || host != tt.host {
+				t.Errorf("ParseSite(%q) = %q, %v; want %q", tt.in, host, err, tt.host)
+			}
+			if IsSiteHost(tt.in) && tt.proxy != "" {
+				t.Errorf("IsSiteHost(%q) = true for a rewritten address", tt.in)
 			}
 		})
 	}
 }
 
+func TestParseSiteRefuses(t *testing.T) {
+	tests := []struct {
+		name, in string
+		hints    []string // words the message must contain, so it says what to type instead
+	}{
+		{"empty", "", nil},
+		{"only spaces", "   ", nil},
+		{"inner space", "acme .atlassian.net", []string{"spaces"}},
+		{"user and password", "https://ana:secret@acme.atlassian.net/", []string{"user name"}},
+		{"user only", "ana@acme.atlassian.net", []string{"user name"}},
+		{"an email address", "ana@acme.example", []string{"email address", "Jira or Confluence"}},
+		{"port", "acme.atlassian.net:8443", []string{"port"}},
+		{"url with port", "https://acme.atlassian.net:443/wiki", []string{"port"}},
+		{"ipv4", "192.168.1.10", []string{"IP address"}},
+		{"ipv4 with port", "10.0.0.1:443", []string{"IP address"}},
+		{"ipv6", "[::1]", []string{"IP address"}},
+		{"custom domain kept as typed", "Jira.Acme.com", []string{"the address Jira.Acme.com is not an Atlassian Cloud site", "custom domain", ".atlassian.net", "Atlassian Administration → Products"}},
+		{"custom domain url", "https://JIRA.acme-corp.example/browse/KEY-1", []string{"the address JIRA.acme-corp.example is not", "custom domain"}},
+		{"another host", "github.com", []string{"github.com is not an Atlassian Cloud site"}},
+		{"look-alike without a site", "atlassian.net.evil.example", []string{"atlassian.net.evil.example is not an Atlassian Cloud site"}},
+		{"suffix without name", "atlassian.net", []string{"name in front of atlassian.net"}},
+		{"legacy suffix without name", "jira.com", []string{"name in front of jira.com"}},
+		{"bare suffix with dot", ".atlassian.net", []string{"letters"}},
+		{"two labels", "a.b.atlassian.net", []string{"letters"}},
+		{"two labels rewritten", "a.b.atlassian.net.mcas.ms", []string{"letters"}},
+		{"non-ascii", "acmé.atlassian.net", []string{"plain letters"}},
+		{"underscore", "ac_me.atlassian.net", []string{"letters"}},
+		{"leading dash", "-acme.atlassian.net", []string{"letters"}},
+		{"other scheme", "ftp://acme.atlassian.net", []string{"https://"}},
+		{"gateway host", "api.atlassian.com", []string{"belongs to Atlassian"}},
+		{"the token page", "https://id.atlassian.com/manage-profile/security/api-tokens", []string{"the address id.atlassian.com belongs to Atlassian"}},
+		{"admin page", "admin.atlassian.com/o/123/products", []string{"belongs to Atlassian"}},
+		{".com for .net", "acme.atlassian.com", []string{"did you mean acme.atlassian.net?"}},
+		{"atlassian's own", "id.atlassian.net", []string{"belongs to Atlassian"}},
+		{"atlassian's own, rewritten", "api.atlassian.net.mcas.ms", []string{"belongs to Atlassian"}},
+		{"bitbucket", "https://bitbucket.org/acme/repo", []string{"not a Jira or Confluence Cloud site"}},
+		{"jira align", "acme.jiraalign.com", []string{"not a Jira or Confluence Cloud site"}},
+		{"only a path", "/browse/KEY-1", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseSiteAddress(tt.in)
+			if err == nil {
+				t.Fatalf("ParseSiteAddress(%q) = %+v, want an error", tt.in, got)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindInvalidInput || e.Field != FieldSite {
+				t.Fatalf("ParseSiteAddress(%q) error = %#v, want invalid_input on site", tt.in, err)
+			}
+			// Every refusal says what to type instead: an address like acme.atlassian.net.
+			for _, h := range append(tt.hints, "atlassian.net") {
+				if !strings.Contains(e.Detail, h) {
+					t.Errorf("ParseSiteAddress(%q) detail %q does not mention %q", tt.in, e.Detail, h)
+				}
+			}
+		})
+	}
+}
+
+func TestParseSiteBoundsWhatItQuotes(t *testing.T) {
+	in := strings.Repeat("x", 5000) + ".example"
+	_, err := ParseSite(in)
+	if err == nil || len(err.Error()) > 1000 {
+		t.Fatalf("ParseSite(5000 characters) error of %d bytes: the refusal must quote a bounded host", len(err.Error()))
+	}
+}
+
 func FuzzParseSite(f *testing.F) {
-	for _, s := range []string{"acme", "https://acme.atlassian.net/wiki/x", "a@b", "x.jira.com:1", "[::1]", "acmé", "http://", "//", "a.b.c.atlassian.net"} {
+	for _, s := range []string{"acme", "https://acme.atlassian.net/wiki/x", "a@b", "x.jira.com:1", "[::1]", "acmé", "http://", "//",
+		"a.b.c.atlassian.net", "acme.atlassian.net.mcas.ms", "a.atlassian.net.b.jira.com.c", "x.atlassian.net..", "Jira.Acme.com", "acme.atlassian.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		host, err := ParseSite(in)
+		addr, err := ParseSiteAddress(in)
 		if err != nil {
 			if KindOf(err) != KindInvalidInput {
-				t.Fatalf("ParseSite(%q) error kind %q", in, KindOf(err))
+				t.Fatalf("ParseSiteAddress(%q) error kind %q", in, KindOf(err))
 			}
 			return
 		}
-		if siteSuffix(host) == "" {
-			t.Fatalf("ParseSite(%q) = %q, outside the allowed suffixes", in, host)
+		host := addr.Host
+		suffix := siteSuffix(host)
+		if suffix == "" || !validLabel(strings.TrimSuffix(host, suffix)) {
+			t.Fatalf("ParseSiteAddress(%q) = %q, outside the allowed suffixes or not one label before them", in, host)
 		}
 		if host != strings.ToLower(host) || strings.ContainsAny(host, " /:@?#[]") {
-			t.Fatalf("ParseSite(%q) = %q, not a bare lower-case host", in, host)
+			t.Fatalf("ParseSiteAddress(%q) = %q, not a bare lower-case host", in, host)
 		}
-		if again, err := ParseSite(host); err != nil || again != host {
-			t.Fatalf("ParseSite(%q) = %q, which does not parse to itself (%q, %v)", in, host, again, err)
+		if addr.ProxySuffix != "" && !validDomain(addr.ProxySuffix) {
+			t.Fatalf("ParseSiteAddress(%q) proxy suffix %q is not a domain", in, addr.ProxySuffix)
+		}
+		if again, err := ParseSiteAddress(host); err != nil || again != (SiteAddress{Host: host}) {
+			t.Fatalf("ParseSiteAddress(%q) = %q, which does not parse to itself (%+v, %v)", in, host, again, err)
+		}
+		if got, err := ParseSite(in); err != nil || got != host {
+			t.Fatalf("ParseSite(%q) = %q, %v; ParseSiteAddress gave %q", in, got, err, host)
 		}
 	})
 }

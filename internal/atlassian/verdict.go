@@ -2,197 +2,252 @@ package atlassian
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
-	"time"
 )
 
-// This file decides what the answers of a check mean.
+// This file is the one place that decides what the answers of a check mean together: the
+// products' answers on the site, the site's tenant_info, and the gateway's answers. Two tables
+// hold the rules: precedence (which route decides) and failureOrder (which failure of a route
+// explains most). What one answer means on its own is answer.go's.
 
-func cloudID(a answer) string {
-	if a.err != nil || a.status != http.StatusOK {
-		return ""
-	}
-	var t struct {
-		CloudID string `json:"cloudId"`
-	}
-	if json.Unmarshal(a.body, &t) != nil {
-		return ""
-	}
-	return t.CloudID
+// siteState is what the products' answers on the site amount to.
+type siteState uint8
+
+const (
+	anySite           siteState = iota
+	siteAuthenticated           // a product named the account (200 with an identity)
+	siteRefused                 // none did, and at least one refused the credentials (401, not a CAPTCHA)
+	siteAbsent                  // every product answered 404
+	siteFailed                  // anything else: 403s, 429, 5xx, redirects, transport failures …
+)
+
+// tenantState is what /_edge/tenant_info amounts to.
+type tenantState uint8
+
+const (
+	anyTenant       tenantState = iota
+	tenantCloudID               // 200 with a cloudId that is a UUID
+	tenantNotFound              // 404: no site by that name
+	tenantFailed                // a failure that explains itself (tellingTenantFailure)
+	tenantNoCloudID             // anything else: 200 without a UUID, another status, a body over the cap
+)
+
+// gatewayState is what the gateway's answers (api.atlassian.com/ex/{product}/{cloudId}/…)
+// amount to.
+type gatewayState uint8
+
+const (
+	gatewayNotAsked      gatewayState = iota
+	gatewayAuthenticated              // a product named the account: a scoped token
+	gatewayAbsent                     // 404 for every product: the gateway knows nothing of it
+	gatewayFailed                     // anything else, judged by failureOrder
+)
+
+// verdict is how a check ends.
+type verdict uint8
+
+const (
+	okViaSite      verdict = iota + 1 // the token works on the site
+	okViaGateway                      // the token works through the gateway (a scoped token)
+	siteFailure                       // the site's most telling failure (failureOrder)
+	siteNotFound                      // site_not_found: no site by that name
+	tenantFailure                     // tenant_info's own failure (timeout, rate_limited …)
+	noCloudID                         // unexpected_response: the gateway was needed, without an id to ask it
+	gatewayFailure                    // the gateway's most telling failure (failureOrder)
+)
+
+// precedence decides a check: the first row that matches the site's, tenant_info's and the
+// gateway's states gives the verdict (anySite, anyTenant match every state). The gateway is
+// asked exactly when the rows for the site's and tenant_info's states depend on its answer,
+// that is for a site that refused the credentials and named a cloud id.
+//
+// The rule behind the rows: only an answer about the credentials (401, "scope does not match")
+// becomes a verdict about them. A rate limit, a server error, a timeout or a broken connection
+// is reported as such, whichever route it came from.
+var precedence = []struct {
+	site    siteState
+	tenant  tenantState
+	gateway gatewayState
+	then    verdict
+}{
+	// A product on the site named the account: the token works, whatever else answered.
+	{siteAuthenticated, anyTenant, gatewayNotAsked, okViaSite},
+
+	// Every product is absent: no site at all when tenant_info agrees; tenant_info's own failure
+	// when it has one; otherwise a site with neither Jira nor Confluence (no_product_access, 404).
+	{siteAbsent, tenantNotFound, gatewayNotAsked, siteNotFound},
+	{siteAbsent, tenantFailed, gatewayNotAsked, tenantFailure},
+	{siteAbsent, anyTenant, gatewayNotAsked, siteFailure},
+
+	// No product refused the credentials: the site's most telling failure (ip_blocked, captcha,
+	// rate_limited, a 403 without a known reason as unexpected_response with its status …).
+	{siteFailed, anyTenant, gatewayNotAsked, siteFailure},
+
+	// The site refused the credentials for a product and named the account for none: a scoped
+	// token looks like this to the site, so the gateway decides, if tenant_info gave a cloud id
+	// to ask it with. Without one: tenant_info's failure when it explains itself (a timeout,
+	// rate_limited, server_error, network, tls, ip_blocked, canceled), else unexpected_response.
+	{siteRefused, tenantFailed, gatewayNotAsked, tenantFailure},
+	{siteRefused, tenantNotFound, gatewayNotAsked, noCloudID},
+	{siteRefused, tenantNoCloudID, gatewayNotAsked, noCloudID},
+	// The gateway named the account: the token works through it.
+	{siteRefused, tenantCloudID, gatewayAuthenticated, okViaGateway},
+	// 404 everywhere on the gateway: it has nothing to say, the site's answers decide.
+	{siteRefused, tenantCloudID, gatewayAbsent, siteFailure},
+	// Otherwise the gateway's most telling failure: scope_mismatch, invalid_credentials (a plain
+	// 401), or rate_limited with its Retry-After, server_error, timeout, network, tls …
+	{siteRefused, tenantCloudID, gatewayFailed, gatewayFailure},
 }
 
-// verdict fills res.Products and res.Identity from the answers and returns the outcome.
-func (c *Checker) verdict(cr Credentials, res *Result, answers map[Product]answer, tenant answer) error {
-	var failures []*Error
+// failureOrder ranks the failures of one route, most telling first: a failure that prevented
+// an answer explains more than a refused token, which explains more than a missing product.
+// Among equal kinds, a 404 (an absent product) comes last.
+var failureOrder = []Kind{
+	KindCanceled, KindTimeout, KindTLS, KindSiteNotFound, KindNetwork, KindSiteMoved,
+	KindIPBlocked, KindCaptchaRequired, KindRateLimited, KindServerError,
+	KindScopeMismatch, KindInvalidCredentials,
+	KindUnexpected, KindNoProductAccess,
+}
+
+// tellingTenantFailure lists the kinds of a tenant_info failure that explain a check better
+// than "no cloud id".
+var tellingTenantFailure = map[Kind]bool{
+	KindCanceled: true, KindTimeout: true, KindTLS: true, KindSiteNotFound: true, KindNetwork: true,
+	KindIPBlocked: true, KindRateLimited: true, KindServerError: true,
+}
+
+// decide looks the states up in precedence.
+func decide(s siteState, t tenantState, g gatewayState) verdict {
+	for _, r := range precedence {
+		if (r.site == anySite || r.site == s) && (r.tenant == anyTenant || r.tenant == t) && r.gateway == g {
+			return r.then
+		}
+	}
+	return siteFailure // unreachable: precedence covers every state
+}
+
+// asksGateway reports whether precedence needs the gateway's answer for these states.
+func asksGateway(s siteState, t tenantState) bool {
+	for _, r := range precedence {
+		if (r.site == anySite || r.site == s) && (r.tenant == anyTenant || r.tenant == t) {
+			return r.gateway != gatewayNotAsked
+		}
+	}
+	return false
+}
+
+// outcome is what one product's answer on one route meant.
+type outcome struct {
+	id  Identity
+	err *Error // nil when the answer named the account
+}
+
+func absent(e *Error) bool { return e.Kind == KindNoProductAccess && e.Status == http.StatusNotFound }
+
+func siteStateOf(outs map[Product]outcome) siteState {
+	refused, allAbsent := false, true
+	for _, o := range outs {
+		if o.err == nil {
+			return siteAuthenticated
+		}
+		refused = refused || o.err.Kind == KindInvalidCredentials || o.err.Kind == KindScopeMismatch
+		allAbsent = allAbsent && absent(o.err)
+	}
+	switch {
+	case refused:
+		return siteRefused
+	case allAbsent:
+		return siteAbsent
+	}
+	return siteFailed
+}
+
+func gatewayStateOf(outs map[Product]outcome) gatewayState {
+	allAbsent := true
+	for _, o := range outs {
+		if o.err == nil {
+			return gatewayAuthenticated
+		}
+		allAbsent = allAbsent && absent(o.err)
+	}
+	if allAbsent {
+		return gatewayAbsent
+	}
+	return gatewayFailed
+}
+
+// tenantStateOf reads tenant_info: the cloud id when it is a UUID, or why there is none.
+func (c *Checker) tenantStateOf(site string, a answer) (tenantState, string, *Error) {
+	if a.err == nil && a.status == http.StatusOK {
+		var t struct {
+			CloudID string `json:"cloudId"`
+		}
+		if json.Unmarshal(a.body, &t) == nil && isCloudID(t.CloudID) {
+			return tenantCloudID, t.CloudID, nil
+		}
+		return tenantNoCloudID, "", nil
+	}
+	if a.err == nil && a.status == http.StatusNotFound {
+		return tenantNotFound, "", nil
+	}
+	_, err := c.judge(site, a)
+	if err != nil && tellingTenantFailure[err.Kind] {
+		return tenantFailed, "", err
+	}
+	return tenantNoCloudID, "", nil
+}
+
+// worst is the most telling failure among outs, by failureOrder; nil if none failed.
+func worst(outs map[Product]outcome) *Error {
+	var w *Error
 	for _, p := range Products {
-		a := answers[p]
-		id, err := productAnswer(cr.Site, a)
-		if err == nil {
-			res.Products[p] = StatusOK
-			mergeIdentity(&res.Identity, id)
+		o, ok := outs[p]
+		if !ok || o.err == nil {
 			continue
 		}
-		res.Products[p] = string(err.Kind)
-		switch {
-		case err.Kind == KindNoProductAccess && a.status == http.StatusForbidden:
-			res.Products[p] = StatusNoAccess
-		case err.Kind == KindNoProductAccess:
-			res.Products[p] = StatusAbsent
-		}
-		failures = append(failures, err)
-	}
-	if res.OK() {
-		return nil
-	}
-	worst := failures[0]
-	for _, f := range failures[1:] {
-		if rank(f.Kind) < rank(worst.Kind) {
-			worst = f
+		if w == nil || rank(o.err) < rank(w) {
+			w = o.err
 		}
 	}
-	// Every product absent: a site that does not exist, or one without Jira and Confluence.
-	if worst.Kind == KindNoProductAccess && worst.Status == http.StatusNotFound {
-		allAbsent := true
-		for _, f := range failures {
-			allAbsent = allAbsent && f.Status == http.StatusNotFound
-		}
-		if allAbsent && tenant.err == nil && tenant.status == http.StatusNotFound {
-			return &Error{Kind: KindSiteNotFound, Site: cr.Site, Status: http.StatusNotFound, Detail: "there is no Atlassian Cloud site at " + cr.Site}
-		}
-		if allAbsent && tenant.err != nil {
-			return tenant.err
-		}
-	}
-	return worst
+	return w
 }
 
-// rank orders failures: the lower, the more it explains. A broken connection explains more
-// than a refused token, which explains more than a missing product.
-func rank(k Kind) int {
-	order := []Kind{KindCanceled, KindTimeout, KindTLS, KindSiteNotFound, KindNetwork, KindSiteMoved,
-		KindCaptchaRequired, KindRateLimited, KindServerError, KindScopeMismatch, KindInvalidCredentials,
-		KindUnexpected, KindNoProductAccess}
-	for i, o := range order {
-		if o == k {
+func rank(e *Error) int {
+	for i, k := range failureOrder {
+		if k == e.Kind {
+			if absent(e) {
+				return len(failureOrder) // after every failure that is not a missing product
+			}
 			return i
 		}
 	}
-	return len(order)
+	return len(failureOrder) - 1
 }
 
-// productAnswer decides what one product's answer means.
-func productAnswer(site string, a answer) (Identity, *Error) {
-	if a.err != nil {
-		return Identity{}, a.err
+// fill records the products' statuses and the identity of the route that decided.
+func fill(res *Result, outs map[Product]outcome) {
+	named := false
+	for _, o := range outs {
+		named = named || o.err == nil
 	}
-	e := &Error{Site: site, Status: a.status}
-	switch {
-	case captcha(a.header):
-		e.Kind, e.Detail = KindCaptchaRequired, "Atlassian wants this account to solve a CAPTCHA before it accepts the token"
-	case a.status == http.StatusOK:
-		id, ok := parseIdentity(a.body)
-		if ok {
-			return id, nil
-		}
-		e.Kind, e.Detail = KindUnexpected, "the site answered without saying who the token belongs to (a sign-in page or an anonymous user)"
-	case a.status >= 300 && a.status < 400:
-		moved := ""
-		if a.location != nil {
-			moved = strings.ToLower(a.location.Hostname())
-		}
-		if moved != "" && moved != site && IsSiteHost(moved) {
-			e.Kind, e.MovedTo, e.Detail = KindSiteMoved, moved, site+" now lives at "+moved
-			break
-		}
-		e.Kind, e.Detail = KindUnexpected, fmt.Sprintf("the site sent us elsewhere (HTTP %d) instead of answering", a.status)
-	case a.status == http.StatusUnauthorized:
-		if strings.Contains(strings.ToLower(string(a.body)), "scope does not match") {
-			e.Kind, e.Detail = KindScopeMismatch, "the token's scopes do not allow reading the user profile"
-		} else {
-			e.Kind, e.Detail = KindInvalidCredentials, "the site refused this email and token"
-		}
-	case a.status == http.StatusForbidden:
-		e.Kind, e.Detail = KindNoProductAccess, "the account may not use this product"
-	case a.status == http.StatusNotFound:
-		e.Kind, e.Detail = KindNoProductAccess, "the site has no such product"
-	case a.status == http.StatusTooManyRequests:
-		e.Kind = KindRateLimited
-		e.RetryAfter = retryAfter(a.header.Get("Retry-After"))
-		e.Detail = "Atlassian asks us to slow down"
-		if e.RetryAfter > 0 {
-			e.Detail += "; try again in " + e.RetryAfter.String()
-		}
-	case a.status >= 500:
-		e.Kind, e.Detail = KindServerError, fmt.Sprintf("the site had a problem of its own (HTTP %d)", a.status)
-	default:
-		e.Kind, e.Detail = KindUnexpected, fmt.Sprintf("the site answered HTTP %d", a.status)
-	}
-	return Identity{}, e
-}
-
-// captcha reports whether Atlassian refused a login until the user solves a CAPTCHA.
-func captcha(h http.Header) bool {
-	if h == nil {
-		return false
-	}
-	if strings.Contains(strings.ToUpper(h.Get("X-Authentication-Denied-Reason")), "CAPTCHA") {
-		return true
-	}
-	return strings.EqualFold(h.Get("X-Seraph-LoginReason"), "AUTHENTICATION_DENIED")
-}
-
-// parseIdentity reads Jira's /myself or Confluence's /user/current. An anonymous user or a
-// body without an accountId is not an identity.
-func parseIdentity(body []byte) (Identity, bool) {
-	var u struct {
-		AccountID    string `json:"accountId"`
-		DisplayName  string `json:"displayName"`
-		PublicName   string `json:"publicName"`
-		EmailAddress string `json:"emailAddress"`
-		Email        string `json:"email"`
-		Type         string `json:"type"`
-	}
-	if json.Unmarshal(body, &u) != nil || u.AccountID == "" || u.Type == "anonymous" {
-		return Identity{}, false
-	}
-	id := Identity{AccountID: u.AccountID, DisplayName: u.DisplayName, Email: u.EmailAddress}
-	if id.DisplayName == "" {
-		id.DisplayName = u.PublicName
-	}
-	if id.Email == "" {
-		id.Email = u.Email
-	}
-	return id, true
-}
-
-func mergeIdentity(dst *Identity, src Identity) {
-	if dst.AccountID == "" {
-		dst.AccountID = src.AccountID
-	}
-	if dst.DisplayName == "" {
-		dst.DisplayName = src.DisplayName
-	}
-	if dst.Email == "" {
-		dst.Email = src.Email
-	}
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t).Round(time.Second); d > 0 {
-			return d
+	for _, p := range Products {
+		o, ok := outs[p]
+		switch {
+		case !ok:
+			continue
+		case o.err == nil:
+			res.Products[p] = StatusOK
+			mergeIdentity(&res.Identity, o.id)
+		case absent(o.err):
+			res.Products[p] = StatusAbsent
+		case o.err.Kind == KindNoProductAccess:
+			res.Products[p] = StatusNoAccess
+		case named && o.err.Kind == KindUnexpected && o.err.Status == http.StatusForbidden:
+			// A 403 without a known reason next to a product that named the account: the
+			// account may not use this one.
+			res.Products[p] = StatusNoAccess
+		default:
+			res.Products[p] = string(o.err.Kind)
 		}
 	}
-	return 0
 }

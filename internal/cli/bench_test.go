@@ -28,7 +28,7 @@ func benchFake(b *testing.B, sites int) *atlassiantest.Server {
 	b.Cleanup(fake.Close)
 	fake.SetLatency(benchLatency)
 	for i := range sites {
-		fake.SetSite(fmt.Sprintf("site%02d.atlassian.net", i), &atlassiantest.Site{CloudID: fmt.Sprint("c", i), Users: []atlassiantest.User{
+		fake.SetSite(fmt.Sprintf("site%02d.atlassian.net", i), &atlassiantest.Site{CloudID: atlassiantest.CloudID(fmt.Sprint("c", i)), Users: []atlassiantest.User{
 			{Email: "ana@acme.example", Token: "bench-token", AccountID: "acc", DisplayName: "Ana"}}})
 	}
 	return fake

@@ -38,9 +38,9 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 	}
 	t.Cleanup(fake.Close)
 	ana := atlassiantest.User{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"}
-	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: "c-acme", Users: []atlassiantest.User{ana}})
-	fake.SetSite("wiki.atlassian.net", &atlassiantest.Site{CloudID: "c-wiki", NoJira: true, Users: []atlassiantest.User{ana}})
-	fake.SetSite("scoped.atlassian.net", &atlassiantest.Site{CloudID: "c-scoped", Users: []atlassiantest.User{
+	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("acme"), Users: []atlassiantest.User{ana}})
+	fake.SetSite("wiki.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("wiki"), NoJira: true, Users: []atlassiantest.User{ana}})
+	fake.SetSite("scoped.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped"), Users: []atlassiantest.User{
 		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}}})
 	fake.SetSite("old.atlassian.net", &atlassiantest.Site{MovedTo: "new.atlassian.net"})
 	fake.SetSite("busy.atlassian.net", &atlassiantest.Site{Status: 429, RetryAfter: "20"})
@@ -98,7 +98,7 @@ func TestAddTestListTokenRemove(t *testing.T) {
 			t.Fatalf("add --json: %d %v\n%s", code, err, out)
 		}
 		wantRep := checkReport{Name: "bo-scoped", Site: "scoped.atlassian.net", Email: "bo@acme.example", OK: true, Message: "ok",
-			AccountID: "acc-bo", DisplayName: "Bo Chen", Products: map[string]string{"jira": "ok", "confluence": "ok"}, Via: "gateway", CloudID: "c-scoped"}
+			AccountID: "acc-bo", DisplayName: "Bo Chen", Products: map[string]string{"jira": "ok", "confluence": "ok"}, Via: "gateway", CloudID: atlassiantest.CloudID("scoped")}
 		rep.ElapsedMS = 0
 		if !equalJSON(rep, wantRep) {
 			t.Errorf("add --json = %+v\nwant %+v", rep, wantRep)

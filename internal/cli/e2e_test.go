@@ -37,7 +37,7 @@ func TestBinaryThroughProxy(t *testing.T) {
 	// The binary uses the system keychain under the real service name, so its email is one no
 	// other test links: tests of other packages share the keyring and run at the same time.
 	email := fmt.Sprintf("e2e-%d@acme.example", os.Getpid())
-	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: "c-1", Users: []atlassiantest.User{
+	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("1"), Users: []atlassiantest.User{
 		{Email: email, Token: token, AccountID: "acc-1", DisplayName: "Ana Lima"}}})
 
 	dir := t.TempDir()

@@ -4,6 +4,7 @@
 // loopback and never reaches the internet. Every token it accepts is made up.
 //
 //	go run ./tools/fakeatlassian -ca /tmp/fake-ca.pem
+//	go run ./tools/fakeatlassian -proxy-mode auth -proxy-user corp -proxy-password secret
 package main
 
 import (
@@ -19,16 +20,38 @@ import (
 	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
 )
 
+// proxyModes are the -proxy-mode values: how the proxy answers atlink's CONNECT.
+var proxyModes = map[string]atlassiantest.ProxyMode{
+	"tunnel":     atlassiantest.ProxyTunnel,      // opens every tunnel
+	"auth":       atlassiantest.ProxyRequireAuth, // 407 unless HTTPS_PROXY carries -proxy-user and -proxy-password
+	"refuse":     atlassiantest.ProxyRefuse,      // 403, a policy that blocks Atlassian
+	"badgateway": atlassiantest.ProxyBadGateway,  // 502, a proxy that cannot reach Atlassian
+}
+
 func main() {
 	caPath := flag.String("ca", "fake-atlassian-ca.pem", "where to write the CA certificate")
 	latency := flag.Duration("latency", 0, "delay added to every answer")
+	mode := flag.String("proxy-mode", "tunnel", "how the proxy answers CONNECT: tunnel, auth, refuse or badgateway")
+	proxyUser := flag.String("proxy-user", "corp", "the user name the proxy accepts in -proxy-mode auth")
+	proxyPassword := flag.String("proxy-password", "proxy-secret", "the password the proxy accepts in -proxy-mode auth")
 	flag.Parse()
+	pm, ok := proxyModes[*mode]
+	if !ok {
+		log.Fatalf("unknown -proxy-mode %q", *mode)
+	}
 
 	srv, err := atlassiantest.NewServer()
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer srv.Close()
+	// forged.atlassian.net is served by a second imitation, whose CA nobody trusts.
+	forger, err := atlassiantest.NewServer()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer forger.Close()
+	srv.RouteHost("forged.atlassian.net", forger)
 	srv.SetLatency(*latency)
 	for host, site := range demoSites() {
 		srv.SetSite(host, site)
@@ -38,14 +61,27 @@ func main() {
 		log.Fatal(err)
 	}
 	defer proxy.Close()
+	proxy.RequireAuth(*proxyUser, *proxyPassword)
+	if err := proxy.SetMode(pm); err != nil {
+		log.Fatal(err)
+	}
 	if err := os.WriteFile(*caPath, srv.CAPEM(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("export HTTPS_PROXY=%s NO_PROXY= SSL_CERT_FILE=%s\n", proxy.URL(), *caPath)
+	if pm == atlassiantest.ProxyRequireAuth {
+		fmt.Printf("# the proxy wants credentials: HTTPS_PROXY=http://%s:%s@%s\n", *proxyUser, *proxyPassword, proxy.Addr())
+	}
 	fmt.Println("# every site accepts ana@acme.example with token demo-token-ana, unless its name says otherwise:")
 	fmt.Println("#   acme, wiki (no Jira), legacy.jira.com, scoped (gateway only), narrow (scope mismatch),")
 	fmt.Println("#   robot (CAPTCHA), guest (no product access), old (moved to new), busy (429), down (503),")
-	fmt.Println("#   login (HTML sign-in page), slow (20 s), typo (no DNS); any other name does not exist.")
+	fmt.Println("#   login (HTML sign-in page), slow (20 s), typo (no DNS), ipblocked (IP allowlist),")
+	fmt.Println("#   partial (Jira works, Confluence behind the IP allowlist), forbidden (403 without a reason),")
+	fmt.Println("#   split (scoped: Jira 401, Confluence 403, the gateway accepts), gwbusy (scoped, gateway 429),")
+	fmt.Println("#   gwdown (scoped, gateway 503), gwslow (scoped, the gateway never answers), nocloud (scoped,")
+	fmt.Println("#   tenant_info without a UUID), endless (an answer that never ends), forged (untrusted certificate),")
+	fmt.Println("#   redirect (302 to http:// on the same host); any other name does not exist.")
+	fmt.Printf("# an unreachable proxy: HTTPS_PROXY=http://127.0.0.1:9 (nothing listens there)\n")
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
@@ -60,20 +96,42 @@ func demoSites() map[string]*atlassiantest.Site {
 		bo := atlassiantest.User{Email: "bo@acme.example", Token: "demo-token-bo", AccountID: "6c21bd9e93f16c33dd8e5f06", DisplayName: "Bo Chen"}
 		return []atlassiantest.User{u, bo}
 	}
+	scoped := func(u *atlassiantest.User) { u.Scoped = true }
+	type replies = map[atlassiantest.Route]atlassiantest.Reply
+	id := atlassiantest.CloudID
 	return map[string]*atlassiantest.Site{
-		"acme.atlassian.net":   {CloudID: "a1b2c3d4-acme", Users: ana(nil)},
-		"wiki.atlassian.net":   {CloudID: "a1b2c3d4-wiki", NoJira: true, Users: ana(nil)},
-		"legacy.jira.com":      {CloudID: "a1b2c3d4-legacy", Users: ana(nil)},
-		"scoped.atlassian.net": {CloudID: "a1b2c3d4-scoped", Users: ana(func(u *atlassiantest.User) { u.Scoped = true })},
-		"narrow.atlassian.net": {CloudID: "a1b2c3d4-narrow", Users: ana(func(u *atlassiantest.User) { u.Scoped, u.ScopeMismatch = true, true })},
-		"robot.atlassian.net":  {CloudID: "a1b2c3d4-robot", Users: ana(func(u *atlassiantest.User) { u.Captcha = true })},
-		"guest.atlassian.net":  {CloudID: "a1b2c3d4-guest", Users: ana(func(u *atlassiantest.User) { u.NoJira, u.NoConfluence = true, true })},
+		"acme.atlassian.net":   {CloudID: id("acme"), Users: ana(nil)},
+		"wiki.atlassian.net":   {CloudID: id("wiki"), NoJira: true, Users: ana(nil)},
+		"legacy.jira.com":      {CloudID: id("legacy"), Users: ana(nil)},
+		"scoped.atlassian.net": {CloudID: id("scoped"), Users: ana(scoped)},
+		"narrow.atlassian.net": {CloudID: id("narrow"), Users: ana(func(u *atlassiantest.User) { u.Scoped, u.ScopeMismatch = true, true })},
+		"robot.atlassian.net":  {CloudID: id("robot"), Users: ana(func(u *atlassiantest.User) { u.Captcha = true })},
+		"guest.atlassian.net":  {CloudID: id("guest"), Users: ana(func(u *atlassiantest.User) { u.NoJira, u.NoConfluence = true, true })},
 		"old.atlassian.net":    {MovedTo: "new.atlassian.net"},
-		"new.atlassian.net":    {CloudID: "a1b2c3d4-new", Users: ana(nil)},
+		"new.atlassian.net":    {CloudID: id("new"), Users: ana(nil)},
 		"busy.atlassian.net":   {Status: http.StatusTooManyRequests, RetryAfter: "30"},
 		"down.atlassian.net":   {Status: http.StatusServiceUnavailable},
 		"login.atlassian.net":  {LoginPage: true},
-		"slow.atlassian.net":   {CloudID: "a1b2c3d4-slow", Latency: 20 * time.Second, Users: ana(nil)},
+		"slow.atlassian.net":   {CloudID: id("slow"), Latency: 20 * time.Second, Users: ana(nil)},
 		"typo.atlassian.net":   {Unresolvable: true},
+
+		"ipblocked.atlassian.net": {CloudID: id("ipblocked"), Users: ana(nil),
+			Replies: replies{atlassiantest.RouteJira: atlassiantest.ReplyIPBlocked, atlassiantest.RouteConfluence: atlassiantest.ReplyIPBlocked}},
+		"partial.atlassian.net": {CloudID: id("partial"), Users: ana(nil),
+			Replies: replies{atlassiantest.RouteConfluence: atlassiantest.ReplyIPBlocked}},
+		"forbidden.atlassian.net": {CloudID: id("forbidden"), Users: ana(nil),
+			Replies: replies{atlassiantest.RouteJira: atlassiantest.ReplyForbidden, atlassiantest.RouteConfluence: atlassiantest.ReplyForbidden}},
+		"split.atlassian.net": {CloudID: id("split"), Users: ana(scoped),
+			Replies: replies{atlassiantest.RouteConfluence: atlassiantest.ReplyForbidden}},
+		"gwbusy.atlassian.net": {CloudID: id("gwbusy"), Users: ana(scoped), RetryAfter: "30",
+			Replies: replies{atlassiantest.RouteGatewayJira: atlassiantest.ReplyRateLimited, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyRateLimited}},
+		"gwdown.atlassian.net": {CloudID: id("gwdown"), Users: ana(scoped),
+			Replies: replies{atlassiantest.RouteGatewayJira: atlassiantest.ReplyUnavailable, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyUnavailable}},
+		"gwslow.atlassian.net": {CloudID: id("gwslow"), Users: ana(scoped),
+			Replies: replies{atlassiantest.RouteGatewayJira: atlassiantest.ReplyHang, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyHang}},
+		"nocloud.atlassian.net":  {CloudID: "a1b2c3d4-nocloud", Users: ana(scoped)},
+		"endless.atlassian.net":  {CloudID: id("endless"), EndlessBody: true},
+		"forged.atlassian.net":   {CloudID: id("forged"), Users: ana(nil)},
+		"redirect.atlassian.net": {CloudID: id("redirect"), Redirect: "http://redirect.atlassian.net"},
 	}
 }

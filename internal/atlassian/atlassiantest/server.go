@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -26,7 +25,9 @@ type Server struct {
 	sites   map[string]*Site
 	latency time.Duration
 	hits    map[string]int
-	auth    map[string]int // requests that carried an Authorization header, by host
+	auth    map[string]int     // requests that carried an Authorization header, by host
+	written map[string]int64   // body bytes of EndlessBody answers, by host
+	routes  map[string]*Server // hosts served by another imitation (another CA)
 }
 
 // NewServer starts an imitation with no sites. Close it when done.
@@ -35,7 +36,8 @@ func NewServer() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{certs: c, sites: map[string]*Site{}, hits: map[string]int{}, auth: map[string]int{}}
+	s := &Server{certs: c, sites: map[string]*Site{}, hits: map[string]int{}, auth: map[string]int{},
+		written: map[string]int64{}, routes: map[string]*Server{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{c.server}, MinVersion: tls.VersionTLS12}
 	s.srv.EnableHTTP2 = true
@@ -84,6 +86,33 @@ func (s *Server) AuthHits(host string) int {
 	return s.auth[host]
 }
 
+// Written is how many body bytes the EndlessBody answers to host wrote before the client
+// stopped reading.
+func (s *Server) Written(host string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.written[host]
+}
+
+func (s *Server) addWritten(host string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.written[host] += int64(n)
+}
+
+// RouteHost sends every connection to host (through DialContext, and so through a Proxy of
+// this server) to another imitation instead, for example one whose CA the client does not
+// trust. A nil to undoes it.
+func (s *Server) RouteHost(host string, to *Server) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if to == nil {
+		delete(s.routes, host)
+		return
+	}
+	s.routes[host] = to
+}
+
 func (s *Server) site(host string) (*Site, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,8 +129,14 @@ func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Con
 	if site, _ := s.site(host); site != nil && site.Unresolvable || !atlassianHost(host) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}
+	s.mu.Lock()
+	target := s.routes[host]
+	s.mu.Unlock()
+	if target == nil {
+		target = s
+	}
 	var d net.Dialer
-	return d.DialContext(ctx, "tcp", s.Addr())
+	return d.DialContext(ctx, "tcp", target.Addr())
 }
 
 // Client returns an HTTP client that reaches every Atlassian host at this imitation and trusts
@@ -147,17 +182,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		latency += site.Latency
 	}
 	sleep(r.Context(), latency)
-	if site == nil {
+	switch {
+	case site == nil:
 		siteUnavailable(w)
 		return
-	}
-	if site.MovedTo != "" {
+	case site.MovedTo != "":
 		w.Header().Set("Location", "https://"+site.MovedTo+r.URL.RequestURI())
 		w.WriteHeader(http.StatusMovedPermanently)
+		return
+	case site.Redirect != "":
+		w.Header().Set("Location", site.Redirect+r.URL.RequestURI())
+		w.WriteHeader(http.StatusFound)
 		return
 	}
 	switch r.URL.Path {
 	case "/_edge/tenant_info":
+		if rp := site.Replies[RouteTenant]; rp != "" && s.reply(w, r, rp, host, "tenant", site, false) {
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"cloudId": site.CloudID})
 	case "/rest/api/3/myself":
 		s.serveProduct(w, r, host, site, "jira", site.NoJira)
@@ -180,21 +222,13 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// siteUnavailable is what Atlassian serves for a name under atlassian.net with no site.
-func siteUnavailable(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
-	w.WriteHeader(http.StatusNotFound)
-	fmt.Fprint(w, "<!DOCTYPE html><html><head><title>Atlassian Cloud</title></head><body><h1>Your Atlassian Cloud site is currently unavailable.</h1></body></html>")
-}
-
 func (s *Server) serveProduct(w http.ResponseWriter, r *http.Request, host string, site *Site, product string, absent bool) {
+	if rp := site.Replies[Route(product)]; rp != "" && s.reply(w, r, rp, host, product, site, false) {
+		return
+	}
 	switch {
 	case site.Status == http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", site.RetryAfter)
-		w.Header().Set("X-RateLimit-Limit", "100")
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("RateLimit-Reason", "jira-quota-tenant-based")
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"errorMessages": []string{"Rate limit exceeded."}})
+		rateLimited(w, site.RetryAfter)
 		return
 	case site.Status != 0:
 		writeJSON(w, site.Status, map[string]any{"errorMessages": []string{"Internal server error"}})
@@ -203,12 +237,14 @@ func (s *Server) serveProduct(w http.ResponseWriter, r *http.Request, host strin
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"accountId":"x","displayName":"`+strings.Repeat("a", 2<<20)+`"}`)
 		return
+	case site.EndlessBody:
+		s.endless(w, r, host)
+		return
 	case absent:
 		writeJSON(w, http.StatusNotFound, map[string]any{"errorMessages": []string{"Not found"}})
 		return
 	case site.LoginPage:
-		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
-		fmt.Fprint(w, "<!DOCTYPE html><html><body><form action=\"/login\">Log in to continue</form></body></html>")
+		writeRaw(w, http.StatusOK, "text/html;charset=UTF-8", "<!DOCTYPE html><html><body><form action=\"/login\">Log in to continue</form></body></html>")
 		return
 	case site.Anonymous:
 		if product == "confluence" {
@@ -223,46 +259,12 @@ func (s *Server) serveProduct(w http.ResponseWriter, r *http.Request, host strin
 	case u == nil || u.Scoped:
 		unauthorized(w, host, product)
 	case u.Captcha:
-		w.Header().Set("X-Seraph-LoginReason", "AUTHENTICATION_DENIED")
-		w.Header().Set("X-Authentication-Denied-Reason", "CAPTCHA_CHALLENGE; login-url=https://"+host+"/login.jsp")
-		writeJSON(w, http.StatusForbidden, map[string]any{"errorMessages": []string{"CAPTCHA_CHALLENGE"}})
+		captcha(w, host)
 	case product == "jira" && u.NoJira, product == "confluence" && u.NoConfluence:
-		writeJSON(w, http.StatusForbidden, map[string]any{"errorMessages": []string{"You do not have access to this product."}})
+		noProductAccess(w, product)
 	default:
 		writeIdentity(w, host, product, u)
 	}
-}
-
-func unauthorized(w http.ResponseWriter, host, product string) {
-	if product == "confluence" {
-		w.Header().Set("WWW-Authenticate", `Basic realm="Confluence"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "This request requires authentication."})
-		return
-	}
-	w.Header().Set("WWW-Authenticate", `OAuth realm="https%3A%2F%2F`+host+`"`)
-	w.Header().Set("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
-	w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-	w.WriteHeader(http.StatusUnauthorized)
-	fmt.Fprint(w, "Client must be authenticated to access this resource.")
-}
-
-func writeIdentity(w http.ResponseWriter, host, product string, u *User) {
-	email := u.Email
-	if u.HideEmail {
-		email = ""
-	}
-	if product == "confluence" {
-		writeJSON(w, http.StatusOK, map[string]any{
-			"type": "known", "accountId": u.AccountID, "accountType": "atlassian", "email": email,
-			"publicName": u.DisplayName, "displayName": u.DisplayName, "isExternalCollaborator": false,
-		})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"self": "https://" + host + "/rest/api/3/user?accountId=" + u.AccountID, "accountId": u.AccountID,
-		"accountType": "atlassian", "emailAddress": email, "displayName": u.DisplayName, "active": true,
-		"timeZone": "Europe/Lisbon", "locale": "en_US",
-	})
 }
 
 func (site *Site) user(r *http.Request) *User {
@@ -302,13 +304,16 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Cloud id not found"})
 		return
 	}
+	if rp := site.Replies[Route("gateway/"+product)]; rp != "" && s.reply(w, r, rp, host, product, site, true) {
+		return
+	}
 	u := site.user(r)
 	if u == nil || !u.Scoped {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
+		gatewayUnauthorized(w, false)
 		return
 	}
 	if u.ScopeMismatch {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized; scope does not match"})
+		gatewayUnauthorized(w, true)
 		return
 	}
 	switch {
@@ -319,10 +324,4 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Not Found"})
 	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -1,0 +1,112 @@
+package atlassian
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+
+	"github.com/atlink/atlink/internal/safetext"
+)
+
+// Bounds of the identity fields a site sends, applied when they are parsed.
+const (
+	// MaxDisplayNameRunes bounds a display name; a longer one is cut (safetext.Line).
+	MaxDisplayNameRunes = 256
+	// MaxAccountIDBytes bounds an account id: Jira's REST reference gives accountId a maximum
+	// length of 128. A longer one is not an identity.
+	MaxAccountIDBytes = 128
+	// MaxEmailBytes bounds an email address (RFC 5321's 254 for a path); a longer one is dropped.
+	MaxEmailBytes = 254
+)
+
+// Identity is who a token belongs to. Its fields are bounded and clean (no control, format or
+// bidirectional characters) when a check returns it.
+type Identity struct {
+	AccountID   string `json:"account_id"`
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email,omitempty"` // empty when the profile hides it
+}
+
+// parseIdentity reads Jira's /myself or Confluence's /user/current. An anonymous user, a body
+// without an accountId, or an accountId not shaped like Atlassian's is not an identity.
+func parseIdentity(body []byte) (Identity, bool) {
+	var u struct {
+		AccountID    string `json:"accountId"`
+		DisplayName  string `json:"displayName"`
+		PublicName   string `json:"publicName"`
+		EmailAddress string `json:"emailAddress"`
+		Email        string `json:"email"`
+		Type         string `json:"type"`
+	}
+	if json.Unmarshal(body, &u) != nil || u.Type == "anonymous" || !IsAccountID(u.AccountID) {
+		return Identity{}, false
+	}
+	id := Identity{AccountID: u.AccountID, DisplayName: u.DisplayName, Email: u.EmailAddress}
+	if id.DisplayName == "" {
+		id.DisplayName = u.PublicName
+	}
+	if id.Email == "" {
+		id.Email = u.Email
+	}
+	id.DisplayName = safetext.Line(id.DisplayName, MaxDisplayNameRunes)
+	id.Email = cleanEmail(id.Email)
+	return id, true
+}
+
+// IsAccountID reports whether s is shaped like an Atlassian account id: 1 to MaxAccountIDBytes
+// of ASCII letters, digits, ':', '-' and '_' ("5b10ac8d82e05b22cc7d4ef5",
+// "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", "qm:…" for customer accounts).
+func IsAccountID(s string) bool {
+	if s == "" || len(s) > MaxAccountIDBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ':' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanEmail keeps an email a site sent only if it is at most MaxEmailBytes and already clean:
+// one that needed cleaning would show as a look-alike of another address, so it is dropped.
+func cleanEmail(s string) string {
+	if len(s) > MaxEmailBytes || !utf8.ValidString(s) || safetext.Line(s, 0) != s {
+		return ""
+	}
+	return s
+}
+
+func mergeIdentity(dst *Identity, src Identity) {
+	if dst.AccountID == "" {
+		dst.AccountID = src.AccountID
+	}
+	if dst.DisplayName == "" {
+		dst.DisplayName = src.DisplayName
+	}
+	if dst.Email == "" {
+		dst.Email = src.Email
+	}
+}
+
+// isCloudID reports whether s is a cloud id as tenant_info gives it: a UUID in its textual form,
+// 8-4-4-4-12 hexadecimal digits. Only such an id goes into a gateway URL.
+func isCloudID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,6 @@
+// Package shipped holds only tests. They drive the client atlink ships, atlassian.NewHTTPClient()
+// itself, through a loopback HTTPS proxy to the Atlassian imitation, trusting its private CA
+// only through SSL_CERT_FILE: redirects, the body cap, certificate checks and proxy refusals.
+// They run in a test binary of their own because net/http reads HTTPS_PROXY and NO_PROXY, and
+// crypto/x509 the system certificate store, once per process; TestMain sets them first.
+package shipped
