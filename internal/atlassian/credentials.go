@@ -8,8 +8,6 @@ import (
 	"github.com/atlink/atlink/internal/safetext"
 )
 
-// MaxEmailBytes bounds an email address (RFC 5321 allows 254 characters in a path).
-const MaxEmailBytes = 254
 
 // MaxTokenBytes bounds a token: the macOS and Windows keychains refuse larger items.
 const MaxTokenBytes = 2000
