@@ -172,8 +172,11 @@ func (v *addView) edited() {
 // returns the credentials when all of them are valid.
 func (v *addView) validate() (atlassian.Credentials, bool) {
 	ok := true
-	site, err := atlassian.ParseSite(v.site.entry.Text)
+	addr, err := atlassian.ParseSiteAddress(v.site.entry.Text)
+	site := addr.Host
 	switch {
+	case err == nil && addr.ProxySuffix != "":
+		v.hint(v.site, "atlink will use "+site+": the address you pasted went through your company's security proxy ("+addr.ProxySuffix+"), and atlink talks to the site itself", widget.MediumImportance)
 	case err == nil:
 		v.hint(v.site, "atlink will use "+site, widget.MediumImportance)
 	case v.site.touched:

@@ -54,6 +54,8 @@ func TestPastedURLIsReducedToTheSite(t *testing.T) {
 		{"confluence page", "https://acme.atlassian.net/wiki/spaces/ENG/pages/123/Title", "atlink will use acme.atlassian.net"},
 		{"bare name", "acme", "atlink will use acme.atlassian.net"},
 		{"legacy", "http://legacy.jira.com/browse/X-1", "atlink will use legacy.jira.com"},
+		{"through a security proxy", "https://acme.atlassian.net.mcas.ms/jira/your-work",
+			"atlink will use acme.atlassian.net: the address you pasted went through your company's security proxy (mcas.ms), and atlink talks to the site itself"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,6 +196,7 @@ func TestSpecificWordsForCommonFailures(t *testing.T) {
 		{atlassian.KindCaptchaRequired, []string{"CAPTCHA", "Open acme.atlassian.net"}},
 		{atlassian.KindRateLimited, []string{"Wait 30s, then try again."}},
 		{atlassian.KindServerError, []string{"(HTTP 503)"}},
+		{atlassian.KindIPBlocked, []string{"Address not allowed", "company's network or VPN"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
@@ -311,6 +314,35 @@ func TestStopAbandonsARunningTest(t *testing.T) {
 		t.Error("still busy after Stop")
 	}
 	h.assertShows("Stopped")
+}
+
+func TestAProxysRefusalNamesTheProxyNotItsPassword(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   *atlassian.Error
+		words []string
+	}{
+		{"wants a password", &atlassian.Error{Kind: atlassian.KindNetwork, Proxy: "proxy.corp.example:3128", ProxyStatus: 407,
+			Detail: "the proxy proxy.corp.example:3128 asks for a user name and password"},
+			[]string{"Proxy refused", "proxy.corp.example:3128 asks for a user name and password", "http://USER:PASSWORD@proxy.corp.example:3128"}},
+		{"refused the password", &atlassian.Error{Kind: atlassian.KindNetwork, Proxy: "proxy.corp.example:3128", ProxyStatus: 407, ProxyAuth: true,
+			Detail: "the proxy proxy.corp.example:3128 refused the user name and password given in HTTPS_PROXY"},
+			[]string{"refused the user name and password", "Check the user name and password in HTTPS_PROXY"}},
+		{"policy", &atlassian.Error{Kind: atlassian.KindNetwork, Proxy: "proxy.corp.example:3128", ProxyStatus: 403,
+			Detail: "the proxy proxy.corp.example:3128 does not allow connections to acme.atlassian.net:443 (HTTP 403)"},
+			[]string{"does not allow connections", "Ask IT to let the proxy reach Atlassian"}},
+		{"down", &atlassian.Error{Kind: atlassian.KindNetwork, Proxy: "proxy.corp.example:3128", Detail: "could not reach the proxy proxy.corp.example:3128"},
+			[]string{"Could not reach the proxy", "unset it if this network needs no proxy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, &accountstest.MemKeychain{}, withChecker(&stubChecker{err: tt.err}))
+			h.u.showAdd()
+			h.fillForm("acme", "ana@acme.example", anaToken)
+			test.Tap(h.u.add.testBtn)
+			h.assertShows(tt.words...)
+		})
+	}
 }
 
 type checkerFunc func(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error)

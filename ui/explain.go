@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
@@ -66,8 +67,14 @@ func explain(err error, s subject) message {
 		}
 		return m
 	case atlassian.KindNetwork:
+		if ae.Proxy != "" {
+			return message{Title: "Proxy refused", Text: sentence(detail), Hint: proxyRemedy(ae)}
+		}
 		return message{Title: "Cannot connect", Text: "atlink could not reach " + site + ".",
 			Hint: "Check your internet connection, and your proxy settings (HTTPS_PROXY) if you use one."}
+	case atlassian.KindIPBlocked:
+		return message{Title: "Address not allowed", Text: site + " accepts connections only from addresses its admins allowed, and this computer's address is not one of them.",
+			Hint: "Connect from your company's network or VPN, or ask a site admin to allow this address."}
 	case atlassian.KindTLS:
 		return message{Title: "Connection not trusted", Text: "The secure connection to " + site + " could not be verified.",
 			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
@@ -133,6 +140,21 @@ func explain(err error, s subject) message {
 		return message{Title: "Unexpected answer", Text: text, Hint: "Check the site address; if it is right, try again later."}
 	}
 	return message{Title: "Something went wrong", Text: "Something unexpected went wrong.", Hint: "Try again; if it keeps happening, report it."}
+}
+
+// proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.
+func proxyRemedy(e *atlassian.Error) string {
+	switch {
+	case e.ProxyStatus == http.StatusProxyAuthRequired && e.ProxyAuth:
+		return "Check the user name and password in HTTPS_PROXY (http://USER:PASSWORD@HOST:PORT), or ask IT for a proxy that does not need them."
+	case e.ProxyStatus == http.StatusProxyAuthRequired:
+		return "Put them in HTTPS_PROXY as http://USER:PASSWORD@" + e.Proxy + ", or ask IT for a proxy that does not need them."
+	case e.ProxyStatus == http.StatusForbidden:
+		return "Ask IT to let the proxy reach Atlassian: your site, and api.atlassian.com for scoped tokens."
+	case e.ProxyStatus != 0:
+		return "Check the site address. If it is right, ask IT whether the proxy can reach Atlassian."
+	}
+	return "Check that HTTPS_PROXY names a proxy that is running, or unset it if this network needs no proxy."
 }
 
 func sentence(s string) string {

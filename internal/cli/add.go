@@ -59,9 +59,13 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		}
 		return exitError{exitCode(err)}
 	}
-	site, err := atlassian.ParseSite(f.site)
+	addr, err := atlassian.ParseSiteAddress(f.site)
 	if err != nil {
 		return fail(err, atlassian.Result{})
+	}
+	site := addr.Host
+	if addr.ProxySuffix != "" && !f.json {
+		fmt.Fprintf(env.Err, "The address went through a security proxy (%s): atlink uses the site itself, %s.\n", addr.ProxySuffix, site)
 	}
 	s.Site = site
 	email, err := atlassian.ParseEmail(f.email)

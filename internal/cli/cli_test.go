@@ -44,6 +44,10 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}}})
 	fake.SetSite("old.atlassian.net", &atlassiantest.Site{MovedTo: "new.atlassian.net"})
 	fake.SetSite("busy.atlassian.net", &atlassiantest.Site{Status: 429, RetryAfter: "20"})
+	fake.SetSite("fortress.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("fortress"), Users: []atlassiantest.User{ana},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteJira: atlassiantest.ReplyIPBlocked, atlassiantest.RouteConfluence: atlassiantest.ReplyIPBlocked}})
+	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
+		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
 	w := &world{t: t, fake: fake, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	w.store = accounts.Open(filepath.Join(t.TempDir(), "atlink"), kc, accounts.Options{KeychainTimeout: 10 * time.Second})
 	w.store.Now = func() time.Time { return w.now }
@@ -159,6 +163,9 @@ func TestAddFailures(t *testing.T) {
 		{"empty stdin", "", []string{"--site", "acme", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "No token on standard input"},
 		{"bad name", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--name", "a b"}, ExitUsage, "invalid_input", "A name has"},
 		{"bad expiry", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--expires", "tomorrow"}, ExitUsage, "invalid_input", "YYYY-MM-DD"},
+		{"ip allowlist", anaToken, []string{"--site", "fortress", "--email", "ana@acme.example"}, ExitFailure, "ip_blocked", "accepts connections only from the addresses its admins allowed"},
+		{"custom domain keeps the host as typed", anaToken, []string{"--site", "https://Jira.Acme-Corp.com/browse/X-1", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "Jira.Acme-Corp.com"},
+		{"email with a zero-width space", anaToken, []string{"--site", "acme", "--email", "ana@acme.example\u200b"}, ExitUsage, "invalid_input", "invisible character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -322,5 +329,60 @@ func TestStateWords(t *testing.T) {
 				t.Errorf("stateWords = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// hostileName is a display name a hostile site could send: it sets the terminal title, clears
+// the screen, writes the clipboard (OSC 52), forges a line of its own and turns text around.
+const hostileName = "Ana\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBwd25lZA==\x07\n✓ Linked bank\r\u009b31m\u202eknab\u200b"
+
+func TestHostileAnswersCannotActOnTheTerminal(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	outputs := map[string]string{}
+	code, out, errOut := w.run(anaToken, "add", "--site", "evil", "--email", "ana@acme.example")
+	if code != ExitOK {
+		t.Fatalf("add: %d\n%s%s", code, out, errOut)
+	}
+	outputs["add"] = out + errOut
+	_, out, errOut = w.run("", "test")
+	outputs["test"] = out + errOut
+	_, out, errOut = w.run("", "list")
+	outputs["list"] = out + errOut
+	_, out, _ = w.run("", "test", "--json")
+	outputs["test --json"] = out
+	_, out, _ = w.run("", "list", "--json")
+	outputs["list --json"] = out
+	for name, o := range outputs {
+		for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e", "\u200b"} {
+			if strings.Contains(o, bad) {
+				t.Errorf("%s printed %q:\n%q", name, bad, o)
+			}
+		}
+		for _, line := range strings.Split(o, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "✓ Linked bank") {
+				t.Errorf("%s let the site forge a line:\n%s", name, o)
+			}
+		}
+	}
+	if !strings.Contains(outputs["add"], "Linked evil: Ana") {
+		t.Errorf("add did not say who the token belongs to:\n%s", outputs["add"])
+	}
+	var reps []checkReport
+	if err := json.Unmarshal([]byte(outputs["test --json"]), &reps); err != nil || len(reps) != 1 || !strings.HasPrefix(reps[0].DisplayName, "Ana") {
+		t.Errorf("test --json: %v\n%s", err, outputs["test --json"])
+	}
+}
+
+func TestASecurityProxysAddressIsReducedToTheSite(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	code, out, errOut := w.run(anaToken, "add", "--site", "https://acme.atlassian.net.mcas.ms/jira/your-work", "--email", "ana@acme.example")
+	if code != ExitOK || !strings.Contains(out, "Linked acme") {
+		t.Fatalf("add: %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "security proxy (mcas.ms)") || !strings.Contains(errOut, "acme.atlassian.net") {
+		t.Errorf("add did not say it reduced the address: %q", errOut)
+	}
+	if a, err := w.store.Get("acme"); err != nil || a.Site != "acme.atlassian.net" {
+		t.Errorf("linked %+v, %v", a, err)
 	}
 }

@@ -76,6 +76,33 @@ func TestBinaryThroughProxy(t *testing.T) {
 	if out, code = run("", "token", "acme"); code != 0 || out != token+"\n" {
 		t.Errorf("token: exit %d %q", code, out)
 	}
+	// A proxy that wants a password: the words name the proxy and never its password.
+	proxy.RequireAuth("corp", "right-pw")
+	if err := proxy.SetMode(atlassiantest.ProxyRequireAuth); err != nil {
+		t.Fatal(err)
+	}
+	withProxy := func(proxyURL string) (string, int) {
+		cmd := exec.Command(bin, "test")
+		cmd.Env = append(os.Environ(), "HTTPS_PROXY="+proxyURL, "NO_PROXY=", "SSL_CERT_FILE="+ca, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	host := strings.TrimPrefix(proxy.URL(), "http://")
+	out, code = withProxy("http://corp:wrong-pw@" + host)
+	if code != 1 || !strings.Contains(out, "proxy "+host+" refused the user name and password") || strings.Contains(out, "wrong-pw") {
+		t.Errorf("a refused proxy password: exit %d\n%s", code, out)
+	}
+	out, code = withProxy("http://" + host)
+	if code != 1 || !strings.Contains(out, "asks for a user name and password") || !strings.Contains(out, "http://USER:PASSWORD@"+host) {
+		t.Errorf("a proxy that wants a password: exit %d\n%s", code, out)
+	}
+	if out, code = withProxy("http://corp:right-pw@" + host); code != 0 {
+		t.Errorf("through the proxy with its password: exit %d\n%s", code, out)
+	}
+	if err := proxy.SetMode(atlassiantest.ProxyTunnel); err != nil {
+		t.Fatal(err)
+	}
+
 	// Without the CA the same check must fail as tls, not skip verification.
 	cmd := exec.Command(bin, "test", "--json")
 	cmd.Env = append(os.Environ(), "HTTPS_PROXY="+proxy.URL(), "SSL_CERT_FILE="+filepath.Join(dir, "missing.pem"), "SSL_CERT_DIR="+t.TempDir(),

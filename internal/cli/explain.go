@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
@@ -51,8 +52,14 @@ func explain(err error, s subject) (message, hint string) {
 		return site + " has moved to " + ae.MovedTo + ".",
 			"Link it under its new address: atlink add --site " + ae.MovedTo + " --email " + orDash(s.Email, "EMAIL")
 	case atlassian.KindNetwork:
+		if ae.Proxy != "" {
+			return capital(detail) + ".", proxyRemedy(ae)
+		}
 		return "Could not reach " + site + ".",
 			"Check the internet connection, and HTTPS_PROXY if you use a proxy."
+	case atlassian.KindIPBlocked:
+		return site + " accepts connections only from the addresses its admins allowed, and this computer's address is not one of them.",
+			"Connect from the company network or its VPN, or ask a site admin to allow this address."
 	case atlassian.KindTLS:
 		return "The secure connection to " + site + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
@@ -129,6 +136,21 @@ func exitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.
+func proxyRemedy(e *atlassian.Error) string {
+	switch {
+	case e.ProxyStatus == http.StatusProxyAuthRequired && e.ProxyAuth:
+		return "Check the user name and password in HTTPS_PROXY (http://USER:PASSWORD@HOST:PORT), or ask IT for a proxy that does not need them."
+	case e.ProxyStatus == http.StatusProxyAuthRequired:
+		return "Put them in HTTPS_PROXY as http://USER:PASSWORD@" + e.Proxy + ", or ask IT for a proxy that does not need them."
+	case e.ProxyStatus == http.StatusForbidden:
+		return "Ask IT to let the proxy reach Atlassian (your site, and api.atlassian.com for scoped tokens)."
+	case e.ProxyStatus != 0:
+		return "Check the site address; if it is right, ask IT whether the proxy can reach Atlassian."
+	}
+	return "Check that HTTPS_PROXY names a proxy that is running, or unset it if this network needs no proxy."
 }
 
 func orDash(s, placeholder string) string {
