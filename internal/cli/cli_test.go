@@ -46,6 +46,9 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 	fake.SetSite("busy.atlassian.net", &atlassiantest.Site{Status: 429, RetryAfter: "20"})
 	fake.SetSite("fortress.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("fortress"), Users: []atlassiantest.User{ana},
 		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteJira: atlassiantest.ReplyIPBlocked, atlassiantest.RouteConfluence: atlassiantest.ReplyIPBlocked}})
+	fake.SetSite("scoped-busy.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped-busy"), RetryAfter: "30", Users: []atlassiantest.User{
+		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyRateLimited, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyRateLimited}})
 	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
 	w := &world{t: t, fake: fake, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
@@ -163,6 +166,7 @@ func TestAddFailures(t *testing.T) {
 		{"empty stdin", "", []string{"--site", "acme", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "No token on standard input"},
 		{"bad name", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--name", "a b"}, ExitUsage, "invalid_input", "A name has"},
 		{"bad expiry", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--expires", "tomorrow"}, ExitUsage, "invalid_input", "YYYY-MM-DD"},
+		{"the gateway rate-limits a scoped token", boToken, []string{"--site", "scoped-busy", "--email", "bo@acme.example"}, ExitFailure, "rate_limited", "slow down"},
 		{"ip allowlist", anaToken, []string{"--site", "fortress", "--email", "ana@acme.example"}, ExitFailure, "ip_blocked", "accepts connections only from the addresses its admins allowed"},
 		{"custom domain keeps the host as typed", anaToken, []string{"--site", "https://Jira.Acme-Corp.com/browse/X-1", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "Jira.Acme-Corp.com"},
 		{"email with a zero-width space", anaToken, []string{"--site", "acme", "--email", "ana@acme.example\u200b"}, ExitUsage, "invalid_input", "invisible character"},

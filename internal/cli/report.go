@@ -56,7 +56,7 @@ func newReport(name string, res atlassian.Result, err error, s subject) checkRep
 	if err != nil {
 		r.Kind = string(accounts.KindOf(err))
 		r.Message, r.Hint = explain(err, s)
-		r.AccountID, r.DisplayName, r.Via = "", "", ""
+		r.AccountID, r.DisplayName = "", "" // via stays: the route that decided (a gateway 429 …)
 	} else {
 		r.Message = "ok"
 	}
