@@ -1,0 +1,107 @@
+package handoff
+
+import (
+	"runtime"
+	"slices"
+	"testing"
+)
+
+func TestMerge(t *testing.T) {
+	tests := []struct {
+		name    string
+		environ []string
+		vars    []Var
+		want    []string
+	}{
+		{"adds after the inherited ones",
+			[]string{"PATH=/usr/bin", "HOME=/home/ana"},
+			[]Var{{Name: "JIRA_URL", Value: "https://acme.atlassian.net"}},
+			[]string{"PATH=/usr/bin", "HOME=/home/ana", "JIRA_URL=https://acme.atlassian.net"}},
+		{"replaces a variable of the same name, every copy of it",
+			[]string{"JIRA_URL=https://old.atlassian.net", "PATH=/usr/bin", "JIRA_URL=https://older.atlassian.net"},
+			[]Var{{Name: "JIRA_URL", Value: "https://acme.atlassian.net"}},
+			[]string{"PATH=/usr/bin", "JIRA_URL=https://acme.atlassian.net"}},
+		{"keeps names that only start alike",
+			[]string{"JIRA_URL_OLD=x", "JIRA_UR=y"},
+			[]Var{{Name: "JIRA_URL", Value: "z"}},
+			[]string{"JIRA_URL_OLD=x", "JIRA_UR=y", "JIRA_URL=z"}},
+		{"keeps entries without '=' and Windows drive entries",
+			[]string{"=C:=C:\\work", "ODD"},
+			[]Var{{Name: "ATLINK_ACCOUNT", Value: "acme"}},
+			[]string{"=C:=C:\\work", "ODD", "ATLINK_ACCOUNT=acme"}},
+		{"an empty value is still a value", []string{"X=1"}, []Var{{Name: "X", Value: ""}}, []string{"X="}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := slices.Clone(tt.environ)
+			got := Merge(tt.environ, tt.vars)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Merge = %q, want %q", got, tt.want)
+			}
+			if !slices.Equal(tt.environ, in) {
+				t.Errorf("Merge changed its input: %q", tt.environ)
+			}
+		})
+	}
+}
+
+func TestMergeCaseOnWindows(t *testing.T) {
+	got := Merge([]string{"Jira_Url=https://old.example"}, []Var{{Name: "JIRA_URL", Value: "https://acme.atlassian.net"}})
+	want := []string{"Jira_Url=https://old.example", "JIRA_URL=https://acme.atlassian.net"}
+	if runtime.GOOS == "windows" {
+		want = want[1:]
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Merge = %q, want %q", got, want)
+	}
+}
+
+func TestEnviron(t *testing.T) {
+	inherited := []string{
+		"PATH=/usr/bin",
+		"ATLASSIAN_CLOUD_ID=cloud-of-another-site", // cloud: this account has none, so it must go
+		"JIRA_ALIGN_EMAIL=bob@other.example",       // align: the Jira Align token takes no email
+		"BITBUCKET_USERNAME=bob",                   // bitbucket: this account's username is unknown
+		"JIRA_API_TOKEN=other-token",               // cloud: replaced
+		"JIRA_URL=https://other.atlassian.net",     // another type's variable: kept for align and bitbucket
+	}
+	tests := []struct {
+		name    string
+		account Account
+		want    []string
+	}{
+		{"cloud drops a cloud id it has not",
+			Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"},
+			[]string{"PATH=/usr/bin", "JIRA_ALIGN_EMAIL=bob@other.example", "BITBUCKET_USERNAME=bob",
+				"ATLINK_ACCOUNT=acme", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + testToken,
+				"ATLASSIAN_SITE=acme.atlassian.net", "ATLASSIAN_URL=https://acme.atlassian.net",
+				"JIRA_URL=https://acme.atlassian.net", "JIRA_USERNAME=ana@acme.example", "JIRA_API_TOKEN=" + testToken,
+				"CONFLUENCE_URL=https://acme.atlassian.net/wiki", "CONFLUENCE_USERNAME=ana@acme.example", "CONFLUENCE_API_TOKEN=" + testToken,
+				"JIRA_BASE_URL=https://acme.atlassian.net", "JIRA_USER_EMAIL=ana@acme.example"}},
+		{"align token drops an inherited email",
+			Account{Type: TypeAlign, Name: "plan", Site: "plan.jiraalign.com", JiraAlignToken: true},
+			[]string{"PATH=/usr/bin", "ATLASSIAN_CLOUD_ID=cloud-of-another-site", "BITBUCKET_USERNAME=bob",
+				"JIRA_API_TOKEN=other-token", "JIRA_URL=https://other.atlassian.net",
+				"ATLINK_ACCOUNT=plan", "JIRA_ALIGN_URL=https://plan.jiraalign.com", "JIRA_ALIGN_API_TOKEN=" + testToken}},
+		{"bitbucket drops a username it has not",
+			Account{Type: TypeBitbucket, Name: "bb", Email: "ana@acme.example"},
+			[]string{"PATH=/usr/bin", "ATLASSIAN_CLOUD_ID=cloud-of-another-site", "JIRA_ALIGN_EMAIL=bob@other.example",
+				"JIRA_API_TOKEN=other-token", "JIRA_URL=https://other.atlassian.net",
+				"ATLINK_ACCOUNT=bb", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + testToken,
+				"BITBUCKET_EMAIL=ana@acme.example", "BITBUCKET_API_TOKEN=" + testToken}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Environ(inherited, tt.account, testToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Environ =\n  %q\nwant\n  %q", got, tt.want)
+			}
+		})
+	}
+	if _, err := Environ(inherited, Account{Type: TypeCloud, Name: "acme"}, testToken); KindOf(err) != KindInvalidInput {
+		t.Errorf("Environ with a bad account: %v", err)
+	}
+}
