@@ -24,19 +24,28 @@ type Store struct {
 
 // Options tune a Store.
 type Options struct {
-	// KeychainTimeout bounds each keychain call (DefaultKeychainTimeout when 0).
+	// KeychainTimeout, when positive, bounds each keychain call instead of the session's wait
+	// (KeychainWait). A deadline on the caller's context bounds it too.
 	KeychainTimeout time.Duration
-	// Waiting is called when a keychain call has taken longer than a second, so the caller can
-	// say that atlink waits for the keychain (which may be showing an unlock prompt).
+	// Waiting is called when a keychain call has taken longer than a second, in any session,
+	// so the caller can say that atlink waits for the keychain (on a desktop it may be
+	// showing an unlock prompt; Store.Session tells which words fit).
 	Waiting func()
+	// Session is the kind of session, for the keychain's wait and the reasons of its
+	// failures; DetectSession() when empty.
+	Session Session
 }
 
 // Open returns the store whose index lives in dir, with tokens in kc. Nothing is read yet.
 func Open(dir string, kc Keychain, opt Options) *Store {
+	if opt.Session == "" {
+		opt.Session = DetectSession()
+	}
 	return &Store{
-		dir:     dir,
-		secrets: secrets{kc: kc, timeout: opt.KeychainTimeout, waiting: opt.Waiting, waitAfter: time.Second},
-		Now:     time.Now,
+		dir: dir,
+		secrets: secrets{kc: kc, timeout: opt.KeychainTimeout, session: opt.Session,
+			waiting: opt.Waiting, waitAfter: time.Second},
+		Now: time.Now,
 	}
 }
 
@@ -53,6 +62,9 @@ func DefaultDir() (string, error) {
 
 // Dir is the directory of the index.
 func (s *Store) Dir() string { return s.dir }
+
+// Session is the kind of session the store's keychain calls are made from.
+func (s *Store) Session() Session { return s.secrets.session }
 
 func (s *Store) path() string { return filepath.Join(s.dir, IndexFile) }
 
@@ -120,7 +132,7 @@ func (s *Store) Link(ctx context.Context, cr atlassian.Credentials, opt LinkOpti
 		return Account{}, false, taken(opt.Name)
 	}
 
-	if err := s.secrets.set(ctx, id, cr.Token); err != nil {
+	if err := s.secrets.set(ctx, id, cr.Token, nil); err != nil {
 		return Account{}, false, err
 	}
 
