@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zalando/go-keyring"
+
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
 )
 
 // The child process: the test binary run again with ATLINK_CHILD set, so that a keychain
-// state is its own (godbus keeps one session bus per process). It reports on standard output,
-// one JSON line per step.
+// state (godbus keeps one session bus per process) or a crash (kill -9 at a chosen moment) is
+// its own. It reports on standard output, one JSON line per step.
 
 // childLine is one step the child reports.
 type childLine struct {
@@ -60,6 +62,18 @@ func TestChildProcess(t *testing.T) {
 	if svc := os.Getenv("ATLINK_CHILD_SERVICE"); svc != "" {
 		kc = accountstest.Isolated{Service: svc}
 	}
+	block := func(step string) {
+		say(childLine{Step: step})
+		select {} // wait to be killed
+	}
+	switch mode {
+	case "crash-after-store":
+		kc = hookKeychain{Keychain: kc, afterSet: func() { block("stored") }}
+	case "crash-after-delete":
+		kc = hookKeychain{Keychain: kc, afterDelete: func() { block("deleted") }}
+	case "crash-in-write":
+		accounts.SetAfterTempWrite(func() { block("tmp") })
+	}
 	waited := false
 	opt := accounts.Options{Waiting: func() { waited = true }}
 	if s := os.Getenv("ATLINK_CHILD_SESSION"); s != "" {
@@ -74,13 +88,16 @@ func TestChildProcess(t *testing.T) {
 		defer cancel()
 	}
 	list := func() {
-		l := childLine{Step: "list", States: map[string]string{}}
+		l := childLine{Step: "list", States: map[string]string{}, Pending: map[string]string{}}
 		all, err := s.List()
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, a := range all {
 			l.States[a.Name] = string(a.State(time.Now()))
+			if a.Pending != nil {
+				l.Pending[a.Name] = string(a.Pending.Op)
+			}
 		}
 		say(l)
 	}
@@ -99,13 +116,49 @@ func TestChildProcess(t *testing.T) {
 		_, err = s.Remove(ctx, "wiki")
 		report("remove", err, waited)
 		list()
-	case "link":
+	case "link", "crash-after-store", "crash-in-write":
 		_, _, err := s.Link(ctx, creds("acme", "ana@acme.example", childToken), accounts.LinkOptions{})
 		report("link", err, waited)
+		list()
+	case "peek":
+		_, err := kc.Get(accounts.Service, accounts.AccountID("acme.atlassian.net", "ana@acme.example"))
+		switch {
+		case err == nil:
+			say(childLine{Step: "peek"})
+		case errors.Is(err, keyring.ErrNotFound):
+			say(childLine{Step: "peek", Kind: accounts.KindSecretMissing})
+		default:
+			say(childLine{Step: "peek", Kind: accounts.KindKeychainUnavailable, Cause: err.Error()})
+		}
+	case "remove", "crash-after-delete":
+		_, err := s.Remove(ctx, os.Getenv("ATLINK_CHILD_NAME"))
+		report("remove", err, waited)
 		list()
 	default:
 		t.Fatalf("unknown mode %q", mode)
 	}
+}
+
+// hookKeychain runs a hook after a successful Set or Delete.
+type hookKeychain struct {
+	accounts.Keychain
+	afterSet, afterDelete func()
+}
+
+func (h hookKeychain) Set(service, user, secret string) error {
+	err := h.Keychain.Set(service, user, secret)
+	if err == nil && h.afterSet != nil {
+		h.afterSet()
+	}
+	return err
+}
+
+func (h hookKeychain) Delete(service, user string) error {
+	err := h.Keychain.Delete(service, user)
+	if err == nil && h.afterDelete != nil {
+		h.afterDelete()
+	}
+	return err
 }
 
 // child is a running child process and its report.
@@ -139,6 +192,28 @@ func startChild(t *testing.T, base []string, mode, dir string, env ...string) *c
 		}
 	})
 	return &child{t: t, cmd: cmd, lines: bufio.NewScanner(out)}
+}
+
+// next is the child's next report line; it fails the test if the child ends first.
+func (c *child) next() childLine {
+	c.t.Helper()
+	for c.lines.Scan() {
+		var l childLine
+		if json.Unmarshal(c.lines.Bytes(), &l) == nil && l.Step != "" {
+			return l
+		}
+	}
+	c.t.Fatalf("the child ended without reporting: %v", c.lines.Err())
+	return childLine{}
+}
+
+// kill ends the child with SIGKILL, as a crash would.
+func (c *child) kill() {
+	c.t.Helper()
+	if err := c.cmd.Process.Kill(); err != nil {
+		c.t.Fatal(err)
+	}
+	_ = c.cmd.Wait()
 }
 
 // wait reads every remaining line and waits for the child to exit successfully.

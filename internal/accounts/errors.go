@@ -21,6 +21,15 @@ const (
 	KindInvalidName         Kind = "invalid_input"
 	KindIndexUnreadable     Kind = "index_unreadable"
 	KindIndexBusy           Kind = "index_busy"
+	// KindAccountChanged: the account the caller acted on (a Ref) was renamed, removed and
+	// linked again, or otherwise changed since the caller read it; nothing was touched.
+	KindAccountChanged Kind = "account_changed"
+	// KindAccountBusy: another atlink (or another call of this one) is linking, rotating or
+	// removing this account right now.
+	KindAccountBusy Kind = "account_busy"
+	// KindAccountDamaged: the account's row in the index failed its checks (see Damage); it
+	// is never used to send a token, and can only be removed.
+	KindAccountDamaged Kind = "account_damaged"
 )
 
 // Reason says why the keychain could not be used, for keychain_unavailable and
@@ -137,4 +146,28 @@ func ReasonOf(err error) Reason {
 		return e.Reason
 	}
 	return ""
+}
+
+func unknown(name string) error {
+	return &Error{Kind: KindUnknownAccount, Name: name, Detail: "no linked account has this name"}
+}
+
+func gone(ref Ref) error {
+	return &Error{Kind: KindUnknownAccount, Name: ref.Name, Detail: "this account is no longer linked"}
+}
+
+func changed(ref Ref) error {
+	return &Error{Kind: KindAccountChanged, Name: ref.Name, Detail: "the account changed meanwhile; nothing was touched"}
+}
+
+func busy(a Account) error {
+	return &Error{Kind: KindAccountBusy, Name: a.Name, Detail: "another atlink is changing this account right now"}
+}
+
+func damaged(a Account) error {
+	return &Error{Kind: KindAccountDamaged, Name: a.Name, Detail: "this account's entry in the account list is damaged (" + string(a.Damage) + "); remove it and link it again"}
+}
+
+func taken(name string) error {
+	return &Error{Kind: KindNameTaken, Name: name, Detail: "another linked account already has this name"}
 }

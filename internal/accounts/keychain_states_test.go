@@ -3,6 +3,7 @@
 package accounts_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts"
@@ -45,7 +46,7 @@ func TestKeychainStates(t *testing.T) {
 			if st, ok := list.States["acme"]; ok {
 				t.Errorf("a link that stored nothing left a row (%s)", st)
 			}
-			if list.States["wiki"] != string(accounts.StateUntested) {
+			if list.States["wiki"] != string(accounts.StateUntested) || list.Pending["wiki"] != "" {
 				t.Errorf("a removal that deleted nothing changed its account: %+v", list)
 			}
 		})
@@ -66,5 +67,57 @@ func TestKeychainPromptDismissed(t *testing.T) {
 	}
 	if _, ok := got["list"].States["acme"]; ok {
 		t.Error("a link that stored nothing left a row")
+	}
+}
+
+// TestKeychainNotAnswering stops the keyring daemon (SIGSTOP), so that it keeps its name on
+// the bus and never answers, and links an account: the wait is bounded by the caller's
+// deadline, or by the session's wait, and ends in keychain_timeout. The account is then listed
+// as an interrupted link, and once the daemon answers again it can be removed.
+func TestKeychainNotAnswering(t *testing.T) {
+	tests := []struct {
+		name     string
+		session  accounts.Session
+		deadline string
+		within   string
+	}{
+		{"headless, the caller's deadline", "", "2s", "2s"},
+		{"desktop, the caller's deadline bounds the two-minute wait", accounts.SessionDesktop, "2s", "2s"},
+		{"headless without a deadline waits at most 15s", "", "", "15s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := accountstest.NewMachine(t, accountstest.Unlocked)
+			dir := storeDir(t)
+			m.Freeze()
+			got := startChild(t, m.Env, "link", dir, "ATLINK_CHILD_DEADLINE="+tt.deadline, "ATLINK_CHILD_SESSION="+string(tt.session)).wait()
+			l := got["link"]
+			if l.Kind != accounts.KindKeychainTimeout || l.Reason != accounts.ReasonNotAnswering || l.Op != accounts.OpStore {
+				t.Errorf("kind %q reason %q op %q; want keychain_timeout not_answering store", l.Kind, l.Reason, l.Op)
+			}
+			if !strings.HasSuffix(l.Detail, "within "+tt.within) {
+				t.Errorf("detail %q: want a wait of %s", l.Detail, tt.within)
+			}
+			if !l.Waited {
+				t.Error("Waiting was not called while atlink waited")
+			}
+			if st := got["list"].States["acme"]; st != string(accounts.StateInterrupted) || got["list"].Pending["acme"] != string(accounts.PendingLink) {
+				t.Errorf("after the timeout acme is %q (pending %q), want an interrupted link", st, got["list"].Pending["acme"])
+			}
+
+			m.Thaw()
+			got = startChild(t, m.Env, "remove", dir, "ATLINK_CHILD_NAME=acme").wait()
+			if k := got["remove"].Kind; k != "" {
+				t.Fatalf("removing the interrupted link: %q %s", k, got["remove"].Detail)
+			}
+			if len(got["list"].States) != 0 {
+				t.Errorf("left after removal: %+v", got["list"].States)
+			}
+			got = startChild(t, m.Env, "peek", dir).wait()
+			if k := got["peek"].Kind; k != accounts.KindSecretMissing {
+				t.Errorf("the keyring still holds a token for acme (peek: %q)", k)
+			}
+		})
 	}
 }

@@ -1,5 +1,6 @@
 // Package accountstest provides keychains for tests: an in-memory one that counts its calls and
-// can lose items, one that fails or hangs, the real system keychain when a Secret Service answers (make test starts a private
+// can lose items, one that fails or hangs, a gate that holds calls until a test releases them,
+// the real system keychain when a Secret Service answers (make test starts a private
 // gnome-keyring for that), and, on Linux, machines in each keychain state (no D-Bus, no Secret
 // Service, no default collection, locked, a prompt, a daemon that does not answer) built from a
 // private dbus-daemon and gnome-keyring.
