@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -30,6 +31,34 @@ type Account struct {
 	LastCheck   *Check        `json:"last_check,omitempty"`
 	// Expires is the token's expiry date (YYYY-MM-DD) as the user gave it, or empty.
 	Expires string `json:"expires,omitempty"`
+	// Pending is set while a keychain operation on the account is under way, and stays when
+	// one was interrupted (see Pending.Interrupted).
+	Pending *Pending `json:"pending,omitempty"`
+
+	// Damage says why the row failed its checks when the index was read; empty for a sound
+	// row. A damaged account is shown, never used to send a token, and can only be removed.
+	// Its strings are cleaned for display; the file keeps the row as it was.
+	Damage Damage `json:"-"`
+
+	raw   json.RawMessage // the row as read, written back unchanged while it is damaged
+	keyOK bool            // ID names a keychain item this row may delete (see checkRows)
+}
+
+// Ref is the caller's view of an account: what a dialog, a form or a command saw when it
+// read the list. Operations by Ref refuse with account_changed when the account is no longer
+// the one the caller saw: renamed, or removed and linked again (a new Added).
+type Ref struct {
+	ID    string
+	Name  string
+	Added time.Time
+}
+
+// Ref returns the account's Ref.
+func (a Account) Ref() Ref { return Ref{ID: a.ID, Name: a.Name, Added: a.Added} }
+
+// Is reports whether a is the account r was taken from, unchanged in the parts r holds.
+func (r Ref) Is(a Account) bool {
+	return a.ID == r.ID && a.Name == r.Name && a.Added.Equal(r.Added)
 }
 
 // Check is the outcome of the last connection check of an account.
@@ -50,6 +79,9 @@ type State string
 
 // The states of an account, from the most to the least urgent.
 const (
+	StateDamaged       State = "damaged"        // the row failed its checks (see Damage)
+	StateInterrupted   State = "interrupted"    // a link, new token or removal was not finished (see Pending.Op)
+	StateChanging      State = "changing"       // another atlink is linking or removing it right now
 	StateSecretMissing State = "secret_missing" // the keychain lost the token
 	StateExpired       State = "expired"        // the expiry date has passed
 	StateFailed        State = "failed"         // the last check failed
@@ -60,6 +92,14 @@ const (
 
 // State sums the account up at time now.
 func (a Account) State(now time.Time) State {
+	switch {
+	case a.Damage != "":
+		return StateDamaged
+	case a.Pending.Interrupted(now):
+		return StateInterrupted
+	case a.Pending != nil:
+		return StateChanging
+	}
 	if a.LastCheck != nil && a.LastCheck.Kind == KindSecretMissing {
 		return StateSecretMissing
 	}

@@ -3,18 +3,16 @@ package accounts
 import (
 	"context"
 	"errors"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
 // Service is the keychain service every atlink item is stored under.
 const Service = "atlink"
-
-// DefaultKeychainTimeout bounds one keychain call: long enough to type an unlock password into a
-// prompt the desktop may open, short enough that a hung keychain daemon is reported.
-const DefaultKeychainTimeout = 2 * time.Minute
 
 // Keychain is the operating system's secret store. SystemKeychain is the real one.
 type Keychain interface {
@@ -25,64 +23,118 @@ type Keychain interface {
 
 // SystemKeychain is the platform keychain through go-keyring: the Secret Service (GNOME
 // Keyring, KWallet, KeePassXC) on Linux, Keychain on macOS, Credential Manager on Windows.
+// On a Secret Service, a failure whose text alone is ambiguous is told apart by asking the
+// service about its default collection (see diagnose).
 type SystemKeychain struct{}
 
 // Set stores secret.
 func (SystemKeychain) Set(service, user, secret string) error {
-	return keyring.Set(service, user, secret)
+	return diagnose(keyring.Set(service, user, secret))
 }
 
 // Get reads a secret.
-func (SystemKeychain) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (SystemKeychain) Get(service, user string) (string, error) {
+	v, err := keyring.Get(service, user)
+	return v, diagnose(err)
+}
 
 // Delete removes a secret.
-func (SystemKeychain) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (SystemKeychain) Delete(service, user string) error {
+	return diagnose(keyring.Delete(service, user))
+}
 
 var _ Keychain = SystemKeychain{}
 
-// secrets puts a deadline on every keychain call and turns its failures into Kinds.
+// fault is a keychain failure whose reason a platform check established; its text is the
+// underlying error's.
+type fault struct {
+	reason Reason
+	err    error
+}
+
+func (f *fault) Error() string { return f.err.Error() }
+func (f *fault) Unwrap() error { return f.err }
+
+// secrets puts a bound on every keychain call and turns its failures into Kinds and Reasons.
 type secrets struct {
-	kc      Keychain
+	kc Keychain
+	// timeout, when positive, replaces the session's wait for calls without a deadline.
 	timeout time.Duration
+	session Session
 	// waiting, when set, is called once if a call takes longer than waitAfter: the keychain
-	// may be showing an unlock prompt, and the user should be told atlink waits for it.
+	// may be showing an unlock prompt, or be slow, and the user should be told atlink waits.
 	waiting   func()
 	waitAfter time.Duration
 }
 
-func (s *secrets) set(ctx context.Context, user, token string) error {
-	_, err := s.call(ctx, func() (string, error) { return "", s.kc.Set(Service, user, token) })
+// bound is how long a call started now may wait: until ctx's deadline when it has one (the
+// caller's --timeout covers the whole command, keychain included), else the configured
+// timeout or the session's wait.
+func (s *secrets) bound(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		left := time.Until(d)
+		if s.timeout > 0 && s.timeout < left {
+			return s.timeout
+		}
+		return max(left, 0)
+	}
+	if s.timeout > 0 {
+		return s.timeout
+	}
+	return KeychainWait(s.session)
+}
+
+func (s *secrets) set(ctx context.Context, user, token string, late func(error)) error {
+	_, err := s.call(ctx, OpStore, func() (string, error) { return "", s.kc.Set(Service, user, token) }, late)
 	return err
 }
 
 func (s *secrets) get(ctx context.Context, user string) (string, error) {
-	return s.call(ctx, func() (string, error) { return s.kc.Get(Service, user) })
+	return s.call(ctx, OpRead, func() (string, error) { return s.kc.Get(Service, user) }, nil)
 }
 
+// delete removes the item; an item that is already gone is not an error.
 func (s *secrets) delete(ctx context.Context, user string) error {
-	_, err := s.call(ctx, func() (string, error) { return "", s.kc.Delete(Service, user) })
+	_, err := s.call(ctx, OpDelete, func() (string, error) { return "", s.kc.Delete(Service, user) }, nil)
+	if KindOf(err) == KindSecretMissing {
+		return nil
+	}
 	return err
 }
 
-// call runs op in its own goroutine so that a keychain that never answers (a prompt nobody sees,
-// a hung daemon) cannot hang atlink. The goroutine is abandoned on timeout: go-keyring has no
-// way to cancel a call.
-func (s *secrets) call(ctx context.Context, op func() (string, error)) (string, error) {
+// call runs fn in its own goroutine so that a keychain that never answers (a prompt nobody
+// sees, a stopped daemon) cannot hang atlink. go-keyring has no way to cancel a call, so the
+// goroutine is abandoned when the bound passes; if it finishes later, late (when set) gets its
+// error, so the caller can clean up what a late success left behind.
+func (s *secrets) call(ctx context.Context, op KeychainOp, fn func() (string, error), late func(error)) (string, error) {
 	type outcome struct {
 		v   string
 		err error
 	}
+	var (
+		mu        sync.Mutex
+		finished  bool
+		abandoned bool
+	)
 	done := make(chan outcome, 1)
 	go func() {
-		v, err := op()
+		v, err := fn()
+		mu.Lock()
+		if abandoned {
+			mu.Unlock()
+			if late != nil {
+				late(keychainError(err, op, s.session))
+			}
+			return
+		}
+		finished = true
+		mu.Unlock()
 		done <- outcome{v, err}
 	}()
-	timeout := s.timeout
-	if timeout <= 0 {
-		timeout = DefaultKeychainTimeout
-	}
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
+
+	limit := s.bound(ctx)
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
 	var nudge <-chan time.Time
 	if s.waiting != nil {
 		t := time.NewTimer(s.waitAfter)
@@ -90,22 +142,46 @@ func (s *secrets) call(ctx context.Context, op func() (string, error)) (string, 
 		nudge = t.C
 	}
 	for {
+		var stop error
 		select {
 		case o := <-done:
-			return o.v, keychainError(o.err)
+			return o.v, keychainError(o.err, op, s.session)
 		case <-nudge:
 			s.waiting()
 			nudge = nil
-		case <-deadline.C:
-			return "", &Error{Kind: KindKeychainTimeout, Detail: "the keychain did not answer within " + timeout.String()}
+			continue
+		case <-timer.C:
+			stop = context.DeadlineExceeded
 		case <-ctx.Done():
-			return "", &Error{Kind: KindKeychainTimeout, Detail: "stopped waiting for the keychain", Err: ctx.Err()}
+			stop = ctx.Err()
 		}
+		mu.Lock()
+		if finished { // it answered just now: use the answer
+			mu.Unlock()
+			o := <-done
+			return o.v, keychainError(o.err, op, s.session)
+		}
+		abandoned = true
+		mu.Unlock()
+		if errors.Is(stop, context.Canceled) {
+			return "", &Error{Kind: atlassian.KindCanceled, Op: op, Session: s.session, Detail: "stopped waiting for the keychain", Err: stop}
+		}
+		return "", &Error{Kind: KindKeychainTimeout, Reason: ReasonNotAnswering, Op: op, Session: s.session,
+			Detail: "the keychain did not answer within " + roundWait(limit).String(), Err: stop}
 	}
 }
 
-// keychainError maps go-keyring's errors to Kinds, with a detail that says what to do.
-func keychainError(err error) error {
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// keychainError turns a keychain failure into an *Error with its kind, reason and a fallback
+// detail. A locked collection in a session that can prompt means the prompt was shown and
+// ended without unlocking.
+func keychainError(err error, op KeychainOp, session Session) error {
 	if err == nil {
 		return nil
 	}
@@ -113,25 +189,60 @@ func keychainError(err error) error {
 	if errors.As(err, &e) {
 		return e
 	}
+	kind, reason := classify(err)
+	if reason == ReasonLocked && session.CanPrompt() {
+		reason = ReasonPromptDismissed
+	}
+	out := &Error{Kind: kind, Reason: reason, Op: op, Session: session, Err: err}
+	switch kind {
+	case KindSecretMissing:
+		out.Reason = ""
+		out.Detail = "the keychain has no token for this account"
+	case KindInvalidName:
+		out.Reason = ""
+		out.Detail = "the keychain refused a token this long"
+	default:
+		out.Detail = reasonDetail[reason]
+	}
+	return out
+}
+
+// reasonDetail is a fallback sentence per reason, for surfaces without words of their own.
+var reasonDetail = map[Reason]string{
+	ReasonNoDBus:              "there is no D-Bus session, so the Secret Service cannot be reached",
+	ReasonNoSecretService:     "no Secret Service runs in this session: install and start one, such as GNOME Keyring (gnome-keyring) or KeePassXC",
+	ReasonNoDefaultCollection: "the Secret Service has no default keyring to keep tokens in",
+	ReasonLocked:              "the keyring is locked",
+	ReasonPromptDismissed:     "the keyring stayed locked: its unlock prompt was closed",
+	ReasonNotAnswering:        "the keychain did not answer",
+	ReasonUnsupported:         "this system has no keychain atlink can use",
+	ReasonUnknown:             "the keychain refused the request",
+}
+
+// classify maps a keychain failure to a kind and, for keychain failures, a reason: first the
+// errors go-keyring names, then what the platform check established, then the platform's own
+// error shapes.
+func classify(err error) (Kind, Reason) {
+	var f *fault
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
-		return &Error{Kind: KindSecretMissing, Detail: "the keychain has no token for this account", Err: err}
+		return KindSecretMissing, ""
 	case errors.Is(err, keyring.ErrSetDataTooBig):
-		return &Error{Kind: KindInvalidName, Detail: "the keychain refused a token this long", Err: err}
+		return KindInvalidName, ""
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):
-		return &Error{Kind: KindKeychainUnavailable, Detail: "this system has no keychain atlink can use", Err: err}
+		return KindKeychainUnavailable, ReasonUnsupported
+	case errors.As(err, &f):
+		return kindOfReason(f.reason), f.reason
 	}
-	msg := err.Error()
-	detail := "the keychain refused the request"
-	switch {
-	case strings.Contains(msg, "org.freedesktop.secrets"):
-		detail = "no Secret Service is running: install and start GNOME Keyring (gnome-keyring) or another Secret Service such as KeePassXC"
-	case strings.Contains(msg, "dbus-launch"), strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS"),
-		strings.Contains(msg, "dial unix"), strings.Contains(msg, "session bus"):
-		detail = "there is no D-Bus session, so the Secret Service cannot be reached: run atlink inside your desktop session"
-	case strings.Contains(strings.ToLower(msg), "unlock"), strings.Contains(strings.ToLower(msg), "locked"),
-		strings.Contains(msg, "dismissed"):
-		detail = "the keychain is locked: unlock it (for example by logging in to the desktop, or with Seahorse) and try again"
+	if r := platformReason(err); r != "" {
+		return kindOfReason(r), r
 	}
-	return &Error{Kind: KindKeychainUnavailable, Detail: detail, Err: err}
+	return KindKeychainUnavailable, ReasonUnknown
+}
+
+func kindOfReason(r Reason) Kind {
+	if r == ReasonNotAnswering {
+		return KindKeychainTimeout
+	}
+	return KindKeychainUnavailable
 }

@@ -9,37 +9,40 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
-func TestKeychainErrorKinds(t *testing.T) {
+func TestKeychainWaitBySession(t *testing.T) {
 	tests := []struct {
-		name   string
-		err    error
-		kind   Kind
-		detail string
+		name     string
+		session  Session
+		timeout  time.Duration
+		deadline time.Duration // 0: the context has none
+		want     time.Duration
 	}{
-		{"item missing", keyring.ErrNotFound, KindSecretMissing, "no token"},
-		{"no secret service", errors.New("The name org.freedesktop.secrets was not provided by any .service files"), KindKeychainUnavailable, "gnome-keyring"},
-		{"no session bus", errors.New(`exec: "dbus-launch": executable file not found in $PATH`), KindKeychainUnavailable, "D-Bus session"},
-		{"no bus socket", errors.New("dial unix /run/user/0/bus: connect: no such file or directory"), KindKeychainUnavailable, "D-Bus session"},
-		{"locked", errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), KindKeychainUnavailable, "locked"},
-		{"too big", keyring.ErrSetDataTooBig, KindInvalidName, "token this long"},
-		{"unsupported", keyring.ErrUnsupportedPlatform, KindKeychainUnavailable, "no keychain"},
-		{"anything else", errors.New("boom"), KindKeychainUnavailable, "refused"},
+		{"desktop without deadline: time to type a password", SessionDesktop, 0, 0, DefaultKeychainTimeout},
+		{"headless without deadline", SessionHeadless, 0, 0, HeadlessKeychainTimeout},
+		{"ssh without deadline", SessionSSH, 0, 0, HeadlessKeychainTimeout},
+		{"wsl without deadline", SessionWSL, 0, 0, HeadlessKeychainTimeout},
+		{"the caller's deadline bounds a desktop wait", SessionDesktop, 0, 5 * time.Second, 5 * time.Second},
+		{"the caller's deadline may be longer than the session's wait", SessionHeadless, 0, time.Minute, time.Minute},
+		{"a configured timeout replaces the session's wait", SessionDesktop, 3 * time.Second, 0, 3 * time.Second},
+		{"and the shorter of it and a deadline wins", SessionDesktop, 3 * time.Second, time.Minute, 3 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &secrets{kc: stubKeychain{err: tt.err}, timeout: time.Second}
-			_, err := s.get(context.Background(), "ana@acme.example@acme.atlassian.net")
-			var e *Error
-			if !errors.As(err, &e) || e.Kind != tt.kind {
-				t.Fatalf("error = %v, want kind %q", err, tt.kind)
+			s := &secrets{session: tt.session, timeout: tt.timeout}
+			ctx := context.Background()
+			if tt.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+				defer cancel()
 			}
-			if !strings.Contains(e.Detail, tt.detail) {
-				t.Errorf("detail %q does not mention %q", e.Detail, tt.detail)
-			}
-			if !errors.Is(err, tt.err) {
-				t.Errorf("the cause is lost: %v", err)
+			got := s.bound(ctx)
+			// A deadline is measured from now, so it has already shrunk a little.
+			if got > tt.want || got < tt.want-time.Second {
+				t.Errorf("bound = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -50,28 +53,62 @@ func TestKeychainTimeout(t *testing.T) {
 	s := &secrets{
 		kc:        stubKeychain{delay: time.Hour},
 		timeout:   300 * time.Millisecond,
+		session:   SessionDesktop,
 		waiting:   func() { waited.Add(1) },
 		waitAfter: 50 * time.Millisecond,
 	}
-	start := time.Now()
-	err := s.set(context.Background(), "u", "secret")
-	if KindOf(err) != KindKeychainTimeout {
-		t.Fatalf("error = %v, want keychain_timeout", err)
+	err := s.set(context.Background(), "u", "secret", nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindKeychainTimeout || e.Reason != ReasonNotAnswering || e.Op != OpStore {
+		t.Fatalf("error = %#v, want keychain_timeout, not_answering, store", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("returned after %v, long past its timeout", d)
+	if !strings.Contains(e.Detail, "300ms") {
+		t.Errorf("detail %q does not say how long atlink waited", e.Detail)
 	}
 	if waited.Load() != 1 {
 		t.Errorf("waiting called %d times, want once", waited.Load())
 	}
 }
 
-func TestKeychainCanceled(t *testing.T) {
-	s := &secrets{kc: stubKeychain{delay: time.Hour}, timeout: time.Hour}
+func TestKeychainDeadlineOfTheCaller(t *testing.T) {
+	// The session would wait two minutes; the caller's deadline says 50ms. If the deadline
+	// were ignored, this test would hang until go test's own timeout.
+	s := &secrets{kc: stubKeychain{delay: time.Hour}, session: SessionDesktop}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.get(ctx, "u"); KindOf(err) != KindKeychainTimeout || !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.get(ctx, "u"); KindOf(err) != KindKeychainTimeout || ReasonOf(err) != ReasonNotAnswering || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestKeychainCanceled(t *testing.T) {
+	s := &secrets{kc: stubKeychain{delay: time.Hour}, session: SessionHeadless}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	_, err := s.get(ctx, "u")
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != atlassian.KindCanceled || e.Op != OpRead || !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %#v, want canceled", err)
+	}
+}
+
+func TestKeychainLateAnswerReachesItsCallback(t *testing.T) {
+	release := make(chan struct{})
+	late := make(chan error, 1)
+	s := &secrets{kc: blockingKeychain{release: release, err: errors.New("boom")}, timeout: 20 * time.Millisecond, session: SessionHeadless}
+	if err := s.set(context.Background(), "u", "t", func(err error) { late <- err }); KindOf(err) != KindKeychainTimeout {
+		t.Fatalf("error = %v", err)
+	}
+	close(release)
+	if err := <-late; KindOf(err) != KindKeychainUnavailable || ReasonOf(err) != ReasonUnknown {
+		t.Errorf("late error = %v, want it classified", err)
+	}
+}
+
+func TestMissingItemIsNotAnErrorToDelete(t *testing.T) {
+	s := &secrets{kc: stubKeychain{err: errNotFound()}, timeout: time.Second, session: SessionHeadless}
+	if err := s.delete(context.Background(), "u"); err != nil {
+		t.Errorf("delete of a missing item: %v", err)
 	}
 }
 
@@ -87,3 +124,15 @@ func (b stubKeychain) Get(_, _ string) (string, error) {
 	return "", b.err
 }
 func (b stubKeychain) Delete(_, _ string) error { time.Sleep(b.delay); return b.err }
+
+// blockingKeychain answers err once release is closed.
+type blockingKeychain struct {
+	release chan struct{}
+	err     error
+}
+
+func (b blockingKeychain) Set(_, _, _ string) error        { <-b.release; return b.err }
+func (b blockingKeychain) Get(_, _ string) (string, error) { <-b.release; return "", b.err }
+func (b blockingKeychain) Delete(_, _ string) error        { <-b.release; return b.err }
+
+func errNotFound() error { return keyring.ErrNotFound }

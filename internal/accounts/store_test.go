@@ -141,16 +141,40 @@ func TestListNeverTouchesKeychain(t *testing.T) {
 }
 
 func TestKeychainFailureLinksNothing(t *testing.T) {
-	s := newStore(t, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService})
+	kc := accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService}
+	s := newStore(t, kc)
 	_, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{})
-	if accounts.KindOf(err) != accounts.KindKeychainUnavailable {
+	if accounts.KindOf(err) != accounts.KindKeychainUnavailable || accounts.ReasonOf(err) != accounts.ReasonNoSecretService {
 		t.Fatalf("Link error = %v", err)
 	}
 	if list, _ := s.List(); len(list) != 0 {
 		t.Errorf("an account without a stored token was listed: %+v", list)
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir(), accounts.IndexFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("index written after a keychain failure: %v", err)
+}
+
+// A keychain that failed outright changed nothing: a rotation keeps the account as it was,
+// and a removal keeps the account (with its marker of an earlier interruption, if any).
+func TestKeychainFailureKeepsTheAccountAsItWas(t *testing.T) {
+	dir := storeDir(t)
+	mem := &accountstest.MemKeychain{}
+	good := accounts.Open(dir, mem, accounts.Options{})
+	before, _, err := good.Link(ctx, creds("acme", "ana@acme.example", "old"), accounts.LinkOptions{Expires: "2027-01-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := accounts.Open(dir, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService}, accounts.Options{})
+	if _, _, err := broken.Link(ctx, creds("acme", "ana@acme.example", "new"), accounts.LinkOptions{}); accounts.KindOf(err) != accounts.KindKeychainUnavailable {
+		t.Fatalf("rotation: %v", err)
+	}
+	if _, err := broken.Remove(ctx, "acme"); accounts.KindOf(err) != accounts.KindKeychainUnavailable {
+		t.Fatalf("removal: %v", err)
+	}
+	after, err := good.Get("acme")
+	if err != nil || after.Pending != nil || after.Expires != before.Expires || after.State(time.Now()) != accounts.StateUntested {
+		t.Errorf("after failures: %+v, %v", after, err)
+	}
+	if tok, _ := good.Token(ctx, "acme"); tok != "old" {
+		t.Errorf("token %q, want the old one", tok)
 	}
 }
 

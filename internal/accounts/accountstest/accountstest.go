@@ -1,6 +1,9 @@
 // Package accountstest provides keychains for tests: an in-memory one that counts its calls and
-// can lose items, one that fails or hangs, and the real system keychain when a Secret Service
-// answers (make test starts a private gnome-keyring for that).
+// can lose items, one that fails or hangs, a gate that holds calls until a test releases them,
+// the real system keychain when a Secret Service answers (make test starts a private
+// gnome-keyring for that), and, on Linux, machines in each keychain state (no D-Bus, no Secret
+// Service, no default collection, locked, a prompt, a daemon that does not answer) built from a
+// private dbus-daemon and gnome-keyring.
 package accountstest
 
 import (
@@ -12,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	dbus "github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 
 	"github.com/atlink/atlink/internal/accounts"
@@ -98,15 +102,17 @@ func (b BrokenKeychain) Get(_, _ string) (string, error) { time.Sleep(b.Delay); 
 // Delete fails.
 func (b BrokenKeychain) Delete(_, _ string) error { time.Sleep(b.Delay); return b.Err }
 
-// ErrNoSecretService is what go-keyring returns on a D-Bus session without a Secret Service,
-// word for word.
-//
-//lint:ignore ST1005 the text is D-Bus's own
-var ErrNoSecretService = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
+// ErrNoSecretService is what go-keyring returns on a D-Bus session without a Secret Service:
+// the bus daemon's error, name and text as dbus 1.14 sends them.
+var ErrNoSecretService error = dbus.Error{
+	Name: "org.freedesktop.DBus.Error.ServiceUnknown",
+	Body: []any{"The name org.freedesktop.secrets was not provided by any .service files"},
+}
 
 var (
 	_ accounts.Keychain = (*MemKeychain)(nil)
 	_ accounts.Keychain = BrokenKeychain{}
+	_ accounts.Keychain = Isolated{}
 )
 
 // RealKeychain returns the system keychain if a Secret Service answers within five seconds.
@@ -118,7 +124,14 @@ var (
 // cleanup never deletes another test's token.
 func RealKeychain(t testing.TB) accounts.Keychain {
 	t.Helper()
-	kc := isolated{service: fmt.Sprintf("%s-test-%d-%d", accounts.Service, os.Getpid(), serial.Add(1))}
+	return RealIsolated(t)
+}
+
+// RealIsolated is RealKeychain with its service name exposed, for a child process that must
+// reach the same items.
+func RealIsolated(t testing.TB) Isolated {
+	t.Helper()
+	kc := Isolated{Service: fmt.Sprintf("%s-test-%d-%d", accounts.Service, os.Getpid(), serial.Add(1))}
 	done := make(chan error, 1)
 	go func() {
 		err := kc.Set(accounts.Service, "probe", "x")
@@ -134,30 +147,40 @@ func RealKeychain(t testing.TB) accounts.Keychain {
 		err = errors.New("the keychain did not answer in 5s")
 	}
 	if err != nil {
-		msg := "no usable keychain (" + err.Error() + "): run `make test`, which starts a private gnome-keyring"
-		if os.Getenv("ATLINK_REQUIRE_KEYCHAIN") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		skipOrFail(t, "no usable keychain ("+err.Error()+"): run `make test`, which starts a private gnome-keyring")
 	}
 	return kc
 }
 
+// skipOrFail skips the test, or fails it when ATLINK_REQUIRE_KEYCHAIN is set (make test sets
+// it, so CI cannot pass by skipping).
+func skipOrFail(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("ATLINK_REQUIRE_KEYCHAIN") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
 var serial atomic.Int64
 
-// isolated is the system keychain with every item under its own service name.
-type isolated struct{ service string }
+// Isolated is the system keychain with every item under Service instead of the service
+// atlink asks for.
+type Isolated struct{ Service string }
 
-func (k isolated) Set(_, user, secret string) error {
-	return accounts.SystemKeychain{}.Set(k.service, user, secret)
+// Set stores a secret under k.Service.
+func (k Isolated) Set(_, user, secret string) error {
+	return accounts.SystemKeychain{}.Set(k.Service, user, secret)
 }
 
-func (k isolated) Get(_, user string) (string, error) {
-	return accounts.SystemKeychain{}.Get(k.service, user)
+// Get reads a secret under k.Service.
+func (k Isolated) Get(_, user string) (string, error) {
+	return accounts.SystemKeychain{}.Get(k.Service, user)
 }
 
-func (k isolated) Delete(_, user string) error {
-	return accounts.SystemKeychain{}.Delete(k.service, user)
+// Delete removes a secret under k.Service.
+func (k Isolated) Delete(_, user string) error {
+	return accounts.SystemKeychain{}.Delete(k.Service, user)
 }
 
 // RealKeychainOrMemory is the system keychain when one answers (always under make test), and an

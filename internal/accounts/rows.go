@@ -1,0 +1,165 @@
+package accounts
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/safetext"
+)
+
+// Damage says why a row of the index failed its checks. Its values are a contract like Kind's.
+type Damage string
+
+// The ways a row can be damaged, in the order they are checked.
+const (
+	DamageUnreadable    Damage = "unreadable"     // the row is not an account at all
+	DamageEmail         Damage = "bad_email"      // not one plain email address
+	DamageSite          Damage = "bad_site"       // not an Atlassian Cloud site host
+	DamageID            Damage = "id_mismatch"    // the id is not the one of its site and email
+	DamageName          Damage = "bad_name"       // not a valid account name
+	DamagePending       Damage = "bad_pending"    // a pending marker atlink does not know
+	DamageDuplicateID   Damage = "duplicate_id"   // an earlier row has the same id
+	DamageDuplicateName Damage = "duplicate_name" // an earlier row has the same name
+)
+
+// Bounds on the strings of a row, in runes, once cleaned for display.
+const (
+	maxDisplayName = 256
+	maxAccountID   = 128
+	maxShort       = 64
+	maxDamagedText = 256
+)
+
+// checkRows turns the rows of the index into accounts, checking each as it is read: the
+// file may have been edited by hand, by another program, or by a newer or broken atlink, and a
+// token must only ever go to the site and email its keychain item was stored for. A row that
+// fails is kept, marked with its Damage, and written back unchanged.
+func checkRows(rows []json.RawMessage) []Account {
+	out := make([]Account, len(rows))
+	for i, raw := range rows {
+		out[i] = checkRow(raw)
+	}
+	// The first sound row with an id or a name wins; later ones are damaged.
+	ids := map[string]bool{}
+	names := map[string]bool{}
+	for i := range out {
+		a := &out[i]
+		if a.Damage != "" {
+			continue
+		}
+		switch {
+		case ids[a.ID]:
+			a.Damage = DamageDuplicateID
+		case names[strings.ToLower(a.Name)]:
+			a.Damage = DamageDuplicateName
+		default:
+			ids[a.ID] = true
+			names[strings.ToLower(a.Name)] = true
+		}
+	}
+	// A damaged row may delete a keychain item only if its id has the shape atlink gives ids
+	// and no sound row owns that item.
+	for i := range out {
+		a := &out[i]
+		a.keyOK = a.Damage == "" || validKey(a.ID) && !ids[a.ID]
+		if a.Damage != "" {
+			cleanDamaged(a)
+		}
+	}
+	return out
+}
+
+func checkRow(raw json.RawMessage) Account {
+	var a Account
+	if err := json.Unmarshal(raw, &a); err != nil || string(raw) == "null" {
+		a = Account{}
+		a.Damage = DamageUnreadable
+	}
+	if a.Damage == "" {
+		a.Damage = rowDamage(a)
+	}
+	if a.Damage != "" {
+		a.raw = raw
+	}
+	if a.Pending != nil {
+		markEnded(a.Pending)
+		a.Pending.Host = safetext.Line(a.Pending.Host, maxShort)
+	}
+	cleanSound(&a)
+	return a
+}
+
+// rowDamage is the first check a row fails, or "".
+func rowDamage(a Account) Damage {
+	switch {
+	case !validEmail(a.Email):
+		return DamageEmail
+	case !atlassian.IsSiteHost(a.Site):
+		return DamageSite
+	case a.ID != AccountID(a.Site, a.Email):
+		return DamageID
+	case ValidName(a.Name) != nil:
+		return DamageName
+	case a.Pending != nil && !validPending(*a.Pending):
+		return DamagePending
+	}
+	return ""
+}
+
+func validEmail(s string) bool {
+	e, err := atlassian.ParseEmail(s)
+	return err == nil && e == s && !safetext.Has(s)
+}
+
+func validPending(p Pending) bool {
+	switch p.Op {
+	case PendingLink, PendingRotate, PendingRemove:
+		return p.Nonce != "" && !p.Until.IsZero()
+	}
+	return false
+}
+
+// validKey reports whether id has the shape of AccountID: a lower-case email, '@', a site host.
+func validKey(id string) bool {
+	i := strings.LastIndex(id, "@")
+	if i <= 0 {
+		return false
+	}
+	email, site := id[:i], id[i+1:]
+	return validEmail(email) && email == strings.ToLower(email) && atlassian.IsSiteHost(site)
+}
+
+// cleanSound cleans and bounds the strings that came from a site and were stored in the index
+// (the identity fields of a sound row were checked above and hold nothing to clean).
+func cleanSound(a *Account) {
+	a.DisplayName = safetext.Line(a.DisplayName, maxDisplayName)
+	a.AccountID = safetext.Line(a.AccountID, maxAccountID)
+	a.CloudID = safetext.Line(a.CloudID, maxShort)
+	a.Via = atlassian.Via(safetext.Line(string(a.Via), maxShort))
+	if _, err := time.Parse(DateLayout, a.Expires); err != nil {
+		a.Expires = ""
+	}
+	if c := a.LastCheck; c != nil {
+		c.Kind = Kind(safetext.Line(string(c.Kind), maxShort))
+		if len(c.Products) > 0 {
+			clean := make(map[string]string, len(c.Products))
+			for p, st := range c.Products {
+				if len(clean) == 8 {
+					break
+				}
+				clean[safetext.Line(p, maxShort)] = safetext.Line(st, maxShort)
+			}
+			c.Products = clean
+		}
+	}
+}
+
+// cleanDamaged makes the identity fields of a damaged row safe to show.
+func cleanDamaged(a *Account) {
+	a.ID = safetext.Line(a.ID, maxDamagedText)
+	a.Name = safetext.Line(a.Name, maxDamagedText)
+	a.Site = safetext.Line(a.Site, maxDamagedText)
+	a.Email = safetext.Line(a.Email, maxDamagedText)
+}

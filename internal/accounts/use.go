@@ -1,0 +1,149 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// Token reads the token of the account called name from the keychain. When the keychain has
+// lost it the account is flagged secret_missing in the index, so the list can show it; it is
+// never removed. A damaged account fails with account_damaged, one another atlink is linking
+// or removing right now with account_busy.
+func (s *Store) Token(ctx context.Context, name string) (string, error) {
+	a, err := s.Get(name)
+	if err != nil {
+		return "", err
+	}
+	return s.token(ctx, a)
+}
+
+// usable refuses accounts whose token must not be read: a damaged row, and a link or removal
+// another atlink is doing right now (a new token being stored leaves the account usable).
+func usable(a Account, now time.Time) error {
+	switch {
+	case a.Damage != "":
+		return damaged(a)
+	case a.Pending != nil && a.Pending.Op != PendingRotate && !a.Pending.Interrupted(now):
+		return busy(a)
+	}
+	return nil
+}
+
+func (s *Store) token(ctx context.Context, a Account) (string, error) {
+	if err := usable(a, s.Now().UTC()); err != nil {
+		return "", err
+	}
+	tok, err := s.secrets.get(ctx, a.ID)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Name = a.Name
+		}
+		if KindOf(err) == KindSecretMissing {
+			if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
+				return "", rerr
+			}
+		}
+		return "", err
+	}
+	return tok, nil
+}
+
+// current is the account's row as the index holds it now: the token goes to the site and
+// email of that row (whose id names the keychain item), never to ones a caller passed in.
+func (s *Store) current(a Account) (Account, error) {
+	if a.Damage != "" {
+		return Account{}, damaged(a)
+	}
+	ix, err := s.read()
+	if err != nil {
+		return Account{}, err
+	}
+	if i := ix.bySoundID(a.ID); i >= 0 {
+		return ix.Accounts[i], nil
+	}
+	for _, d := range ix.Accounts {
+		if d.ID == a.ID {
+			return Account{}, damaged(d)
+		}
+	}
+	return Account{}, unknown(a.Name)
+}
+
+// Checker checks credentials; *atlassian.Checker is the real one.
+type Checker interface {
+	Check(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error)
+}
+
+// Check reads the token of the account with a's ID and checks it against the site and email
+// the index holds for that ID, without recording the outcome (see Record and Test). Only a
+// token missing from the keychain is recorded at once. It fails with unknown_account for an
+// account no longer linked and account_damaged for a damaged row.
+func (s *Store) Check(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
+	cur, err := s.current(a)
+	if err != nil {
+		return atlassian.Result{Site: a.Site, Email: a.Email}, err
+	}
+	tok, err := s.token(ctx, cur)
+	if err != nil {
+		return atlassian.Result{Site: cur.Site, Email: cur.Email}, err
+	}
+	return c.Check(ctx, atlassian.Credentials{Site: cur.Site, Email: cur.Email, Token: tok})
+}
+
+// Test checks the account and records the outcome in the index.
+func (s *Store) Test(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
+	res, err := s.Check(ctx, a, c)
+	if rerr := s.Record(ctx, Outcome{ID: a.ID, Result: res, Err: err}); rerr != nil {
+		return res, rerr
+	}
+	return res, err
+}
+
+// Outcome is the result of checking the account with this ID.
+type Outcome struct {
+	ID     string
+	Result atlassian.Result
+	Err    error
+}
+
+// Record stores the outcomes of checks in one write of the index. A canceled check taught
+// nothing about its account and is skipped, and so are an account removed meanwhile, a damaged
+// one, and a refusal to check (account_damaged, account_busy, unknown_account).
+func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
+	return s.update(ctx, func(ix *index) error {
+		now := s.Now().UTC()
+		for _, o := range outcomes {
+			switch KindOf(o.Err) {
+			case atlassian.KindCanceled, KindAccountDamaged, KindAccountBusy, KindUnknownAccount:
+				continue
+			}
+			if i := ix.bySoundID(o.ID); i >= 0 {
+				applyResult(&ix.Accounts[i], o.Result, o.Err, now)
+			}
+		}
+		return nil
+	})
+}
+
+func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time) {
+	c := &Check{Time: now, OK: checkErr == nil && res.OK(), Kind: KindOf(checkErr)}
+	if len(res.Products) > 0 {
+		c.Products = make(map[string]string, len(res.Products))
+		for p, st := range res.Products {
+			c.Products[string(p)] = st
+		}
+	}
+	a.LastCheck = c
+	if c.OK {
+		a.Via = res.Via
+		if res.CloudID != "" {
+			a.CloudID = res.CloudID
+		}
+		a.AccountID = res.Identity.AccountID
+		a.DisplayName = res.Identity.DisplayName
+	}
+}
