@@ -21,6 +21,9 @@ const (
 	KindInvalidName         Kind = "invalid_input"
 	KindIndexUnreadable     Kind = "index_unreadable"
 	KindIndexBusy           Kind = "index_busy"
+	// KindNoConfigDir: the system names no (absolute) config directory for the account list,
+	// usually because HOME is not set; atlink never falls back to the current directory.
+	KindNoConfigDir Kind = "no_config_dir"
 	// KindAccountChanged: the account the caller acted on (a Ref) was renamed, removed and
 	// linked again, or otherwise changed since the caller read it; nothing was touched.
 	KindAccountChanged Kind = "account_changed"

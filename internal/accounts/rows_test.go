@@ -275,7 +275,7 @@ func TestNoConfigDirectory(t *testing.T) {
 				t.Setenv("HOME", env.home)
 				t.Setenv("XDG_CONFIG_HOME", env.xdg)
 				t.Setenv("AppData", "") // Windows
-				if dir, err := accounts.DefaultDir(); accounts.KindOf(err) != accounts.KindIndexUnreadable {
+				if dir, err := accounts.DefaultDir(); accounts.KindOf(err) != accounts.KindNoConfigDir {
 					t.Errorf("DefaultDir = %q, %v", dir, err)
 				}
 			})
@@ -287,13 +287,13 @@ func TestNoConfigDirectory(t *testing.T) {
 			t.Chdir(cwd)
 			kc := &accountstest.MemKeychain{}
 			s := accounts.Open(dir, kc, accounts.Options{})
-			if _, err := s.List(); accounts.KindOf(err) != accounts.KindIndexUnreadable {
+			if _, err := s.List(); accounts.KindOf(err) != accounts.KindNoConfigDir {
 				t.Errorf("List: %v", err)
 			}
-			if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{}); accounts.KindOf(err) != accounts.KindIndexUnreadable {
+			if _, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "t"), accounts.LinkOptions{}); accounts.KindOf(err) != accounts.KindNoConfigDir {
 				t.Errorf("Link: %v", err)
 			}
-			if _, err := s.Remove(ctx, "acme"); accounts.KindOf(err) != accounts.KindIndexUnreadable {
+			if _, err := s.Remove(ctx, "acme"); accounts.KindOf(err) != accounts.KindNoConfigDir {
 				t.Errorf("Remove: %v", err)
 			}
 			if entries, _ := os.ReadDir(cwd); len(entries) != 0 {

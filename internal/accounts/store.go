@@ -67,7 +67,7 @@ func DefaultDir() (string, error) {
 }
 
 func noConfigDir(err error) error {
-	return &Error{Kind: KindIndexUnreadable, Detail: "this system names no config directory for atlink's account list (set HOME to your home directory)", Err: err}
+	return &Error{Kind: KindNoConfigDir, Detail: "this system names no config directory for atlink's account list (set HOME to your home directory)", Err: err}
 }
 
 // Dir is the directory of the index.

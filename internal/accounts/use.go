@@ -112,13 +112,16 @@ type Outcome struct {
 
 // Record stores the outcomes of checks in one write of the index. A canceled check taught
 // nothing about its account and is skipped, and so are an account removed meanwhile, a damaged
-// one, and a refusal to check (account_damaged, account_busy, unknown_account).
+// one, a refusal to check (account_damaged, account_busy, unknown_account), and a keychain
+// that could not be used (keychain_unavailable, keychain_timeout): that is the machine's
+// trouble, not the account's.
 func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 	return s.update(ctx, func(ix *index) error {
 		now := s.Now().UTC()
 		for _, o := range outcomes {
 			switch KindOf(o.Err) {
-			case atlassian.KindCanceled, KindAccountDamaged, KindAccountBusy, KindUnknownAccount:
+			case atlassian.KindCanceled, KindAccountDamaged, KindAccountBusy, KindUnknownAccount,
+				KindKeychainUnavailable, KindKeychainTimeout:
 				continue
 			}
 			if i := ix.bySoundID(o.ID); i >= 0 {

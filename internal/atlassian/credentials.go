@@ -8,7 +8,6 @@ import (
 	"github.com/atlink/atlink/internal/safetext"
 )
 
-
 // MaxTokenBytes bounds a token: the macOS and Windows keychains refuse larger items.
 const MaxTokenBytes = 2000
 

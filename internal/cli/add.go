@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +16,6 @@ import (
 type addFlags struct {
 	site, email, name, expires string
 	noVerify, json             bool
-	timeout                    time.Duration
 }
 
 func newAdd(env *Env) *cobra.Command {
@@ -43,7 +41,6 @@ site and email that are already linked replaces the token and keeps the account'
 	fl.StringVar(&f.expires, "expires", "", "the token's expiry date, YYYY-MM-DD, for reminders")
 	fl.BoolVar(&f.noVerify, "no-verify", false, "store the token without checking it")
 	fl.BoolVar(&f.json, "json", false, "print the outcome as JSON")
-	fl.DurationVar(&f.timeout, "timeout", atlassian.DefaultTimeout, "how long the check may take")
 	_ = cmd.MarkFlagRequired("site")
 	_ = cmd.MarkFlagRequired("email")
 	return cmd
@@ -95,7 +92,7 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 	var res atlassian.Result
 	if !f.noVerify {
 		checker := atlassian.NewChecker(env.HTTP)
-		checker.Timeout = f.timeout
+		checker.Timeout = env.checkTimeout()
 		if !f.json {
 			fmt.Fprintf(env.Err, "Checking %s on %s…\n", email, site)
 		}

@@ -249,7 +249,7 @@ func TestUsageErrors(t *testing.T) {
 func TestKeychainTroubleIsExplained(t *testing.T) {
 	w := newWorld(t, accountstest.BrokenKeychain{Err: accountstest.ErrNoSecretService})
 	code, _, errOut := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example")
-	if code != ExitFailure || !strings.Contains(errOut, "keychain cannot be used") || !strings.Contains(errOut, "gnome-keyring") || !strings.Contains(errOut, "never in a file") {
+	if code != ExitFailure || !strings.Contains(errOut, "Nothing was linked: the keychain cannot keep the token") || !strings.Contains(errOut, "gnome-keyring") || !strings.Contains(errOut, "never in a file") {
 		t.Errorf("add with no Secret Service: %d\n%s", code, errOut)
 	}
 	if list, _ := w.store.List(); len(list) != 0 {

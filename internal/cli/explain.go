@@ -93,12 +93,8 @@ func explain(err error, s subject) (message, hint string) {
 			"Try again later; https://status.atlassian.com lists incidents."
 	case atlassian.KindCanceled:
 		return "The check was stopped.", ""
-	case accounts.KindKeychainUnavailable:
-		return "The system keychain cannot be used: " + detail + ".",
-			"atlink keeps tokens only in the keychain and never in a file, so it cannot link accounts until the keychain works."
-	case accounts.KindKeychainTimeout:
-		return "The keychain did not answer in time.",
-			"If an unlock prompt is open, unlock it and try again; otherwise restart the keyring (gnome-keyring-daemon) or log in again."
+	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout:
+		return keychainWords(err, s)
 	case accounts.KindSecretMissing:
 		return "The keychain has no token for " + orDash(s.Name, "this account") + ".",
 			"Give it a token again (it keeps its name): " + relink
@@ -108,8 +104,17 @@ func explain(err error, s subject) (message, hint string) {
 		return "Another linked account is already called " + s.Name + ".", "Pick another name, or rename the other account first."
 	case accounts.KindIndexUnreadable:
 		return capital(detail) + ".", "Move the file aside to start a new list; the tokens stay in the keychain."
+	case accounts.KindNoConfigDir:
+		return "This system names no config directory for atlink's account list.", "Set HOME to your home directory and run atlink again."
 	case accounts.KindIndexBusy:
 		return "Another atlink kept the account list busy.", "Try again in a moment."
+	case accounts.KindAccountBusy:
+		return "Another atlink is linking or removing " + orDash(s.Name, "this account") + " right now.", "Wait until it is done, then try again."
+	case accounts.KindAccountChanged:
+		return orDash(s.Name, "The account") + " changed while atlink was working on it, so atlink left it as it was.", "'atlink list' shows it as it is now; try again."
+	case accounts.KindAccountDamaged:
+		return "The entry of " + orDash(s.Name, "this account") + " in atlink's account list is damaged, so atlink will not send its token anywhere.",
+			"Remove it ('atlink remove " + orDash(s.Name, "NAME") + "') and link the account again."
 	case atlassian.KindUnexpected:
 		msg := "The site " + site + " answered in a way atlink does not understand"
 		if detail != "" {

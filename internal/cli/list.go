@@ -49,9 +49,9 @@ func mark(st accounts.State) string {
 	switch st {
 	case accounts.StateOK:
 		return "✓"
-	case accounts.StateFailed, accounts.StateSecretMissing, accounts.StateExpired:
+	case accounts.StateFailed, accounts.StateSecretMissing, accounts.StateExpired, accounts.StateDamaged:
 		return "✗"
-	case accounts.StateExpiring:
+	case accounts.StateExpiring, accounts.StateInterrupted, accounts.StateChanging:
 		return "!"
 	}
 	return "?"
@@ -61,9 +61,17 @@ func mark(st accounts.State) string {
 // own column.
 func stateWords(a accounts.Account, now time.Time) string {
 	c := a.LastCheck
-	switch {
-	case a.State(now) == accounts.StateSecretMissing:
+	switch a.State(now) {
+	case accounts.StateDamaged:
+		return "damaged entry in the account list: remove it and link it again"
+	case accounts.StateInterrupted:
+		return interruptedWords(a)
+	case accounts.StateChanging:
+		return "being changed by another atlink"
+	case accounts.StateSecretMissing:
 		return "token missing from the keychain"
+	}
+	switch {
 	case c == nil:
 		return "not tested yet"
 	case !c.OK:
@@ -90,4 +98,16 @@ func printList(out, errw io.Writer, list []accounts.Account, now time.Time) {
 				a.Name, humanize.Expiry(days), TokenPageURL, a.Site, a.Email)
 		}
 	}
+}
+
+// interruptedWords says which keychain operation of an account was not finished, and what to
+// do about it.
+func interruptedWords(a accounts.Account) string {
+	switch a.Pending.Op {
+	case accounts.PendingRemove:
+		return "removal not finished: 'atlink remove " + a.Name + "' finishes it"
+	case accounts.PendingRotate:
+		return "new token not confirmed: 'atlink test " + a.Name + "' tells which one works"
+	}
+	return "link not finished: link it again, or 'atlink remove " + a.Name + "'"
 }

@@ -37,6 +37,9 @@ type Env struct {
 	// ReadSecret reads a line without echo when In is a terminal; nil when it is not.
 	ReadSecret func() (string, error)
 	Now        func() time.Time
+
+	timeout time.Duration      // --timeout: the whole command's deadline, 0 for none
+	stop    context.CancelFunc // releases that deadline
 }
 
 // Main runs the command line with the process's real environment and returns the exit code.
@@ -54,10 +57,10 @@ func Main(args []string, version string) int {
 		printError(env.Err, err, subject{})
 		return ExitFailure
 	}
+	session := accounts.DetectSession()
 	env.Store = accounts.Open(dir, accounts.SystemKeychain{}, accounts.Options{
-		Waiting: func() {
-			fmt.Fprintln(os.Stderr, "Waiting for the keychain… if your desktop shows an unlock prompt, unlock it.")
-		},
+		Session: session,
+		Waiting: func() { fmt.Fprintln(os.Stderr, waitingWords(session)) },
 	})
 	return Run(context.Background(), env, args, version)
 }
@@ -71,6 +74,24 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	// enter, and nothing else may carry an escape sequence either.
 	env.Out, env.Err = safetext.NewWriter(env.Out), safetext.NewWriter(env.Err)
 	root := newRoot(&env, version)
+	root.PersistentFlags().DurationVar(&env.timeout, "timeout", 0,
+		"the longest the whole command may take, keychain waits included (like 5s or 1m; 0 means atlink's own limits)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if env.timeout < 0 {
+			return fmt.Errorf("--timeout must not be negative")
+		}
+		if env.timeout > 0 {
+			ctx, cancel := context.WithTimeout(cmd.Context(), env.timeout)
+			env.stop = cancel
+			cmd.SetContext(ctx)
+		}
+		return nil
+	}
+	defer func() {
+		if env.stop != nil {
+			env.stop()
+		}
+	}()
 	root.SetArgs(args)
 	root.SetIn(env.In)
 	root.SetOut(env.Out)
@@ -86,6 +107,23 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	// Cobra's own errors: unknown command or flag, wrong number of arguments.
 	fmt.Fprintf(env.Err, "atlink: %v\nRun 'atlink --help' for usage.\n", err)
 	return ExitUsage
+}
+
+// checkTimeout bounds one connection check: --timeout when given (the whole command's deadline
+// bounds it too), else atlassian.DefaultTimeout.
+func (env *Env) checkTimeout() time.Duration {
+	if env.timeout > 0 {
+		return env.timeout
+	}
+	return atlassian.DefaultTimeout
+}
+
+// waitingWords is said when the keychain takes more than a second to answer.
+func waitingWords(s accounts.Session) string {
+	if s.CanPrompt() {
+		return "Waiting for the keychain… if your desktop shows an unlock prompt, unlock it."
+	}
+	return "Waiting for the keychain…"
 }
 
 // exitError ends a command with a code after it printed what went wrong.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -16,7 +17,6 @@ const maxParallel = 32
 
 func newTest(env *Env) *cobra.Command {
 	var asJSON bool
-	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "test [NAME...]",
 		Short: "Check linked accounts (all of them when none is named), at once",
@@ -36,7 +36,7 @@ func newTest(env *Env) *cobra.Command {
 				return nil
 			}
 			checker := atlassian.NewChecker(env.HTTP)
-			checker.Timeout = timeout
+			checker.Timeout = env.checkTimeout()
 			reports := make([]checkReport, len(list))
 			errs := make([]error, len(list))
 			results := make([]atlassian.Result, len(list))
@@ -57,11 +57,11 @@ func newTest(env *Env) *cobra.Command {
 			for i, a := range list {
 				outcomes[i] = accounts.Outcome{ID: a.ID, Result: results[i], Err: errs[i]}
 			}
-			// One write of the index for all outcomes.
-			if err := env.Store.Record(cmd.Context(), outcomes...); err != nil {
-				printError(env.Err, err, subject{})
-				return exitError{exitCode(err)}
-			}
+			// One write of the index for all outcomes. It gets a second of its own: when
+			// --timeout ended the checks, their outcomes are still worth keeping.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), time.Second)
+			recordErr := env.Store.Record(rctx, outcomes...)
+			cancel()
 			failed := 0
 			for _, e := range errs {
 				if e != nil {
@@ -86,6 +86,10 @@ func newTest(env *Env) *cobra.Command {
 				}
 				fmt.Fprintf(env.Out, "%d of %d accounts ok\n", len(list)-failed, len(list))
 			}
+			if recordErr != nil {
+				printError(env.Err, recordErr, subject{})
+				return exitError{exitCode(recordErr)}
+			}
 			if failed > 0 {
 				return exitError{ExitFailure}
 			}
@@ -93,7 +97,6 @@ func newTest(env *Env) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print an array of outcomes as JSON")
-	cmd.Flags().DurationVar(&timeout, "timeout", atlassian.DefaultTimeout, "how long each check may take")
 	return cmd
 }
 
