@@ -319,6 +319,10 @@ func (v *addView) onLink(tested bool) {
 		return
 	}
 	opt := accounts.LinkOptions{Name: strings.TrimSpace(v.name.entry.Text), Expires: v.expires.entry.Text}
+	if v.rotate != nil {
+		ref := v.rotate.Ref() // the account the form was opened for, by id: never another one
+		opt.Rotate = &ref
+	}
 	if tested {
 		opt.Result = v.tested
 	}

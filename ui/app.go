@@ -24,8 +24,10 @@ import (
 type Store interface {
 	List() ([]accounts.Account, error)
 	Link(ctx context.Context, cr atlassian.Credentials, opt accounts.LinkOptions) (accounts.Account, bool, error)
-	Rename(ctx context.Context, name, newName string) (accounts.Account, error)
-	Remove(ctx context.Context, name string) (accounts.Account, error)
+	// RenameRef and RemoveRef act on the account the window showed, by id: if another atlink
+	// changed it meanwhile they fail with account_changed and touch nothing.
+	RenameRef(ctx context.Context, ref accounts.Ref, newName string) (accounts.Account, error)
+	RemoveRef(ctx context.Context, ref accounts.Ref) (accounts.Account, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
 	Dir() string
 }

@@ -120,9 +120,16 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 	} else {
 		p.expiry.SetText("No expiry date recorded for the token")
 	}
-	p.testBtn.Enable()
+	for _, b := range []*widget.Button{p.testBtn, p.tokenBtn, p.renameBtn} {
+		b.Enable()
+	}
 	if testing {
 		p.testBtn.Disable()
+	}
+	if st == accounts.StateDamaged { // its token goes nowhere: it can only be removed
+		for _, b := range []*widget.Button{p.testBtn, p.tokenBtn, p.renameBtn} {
+			b.Disable()
+		}
 	}
 	if len(p.root.Objects) != 1 || p.root.Objects[0] != p.body {
 		p.root.Objects = []fyne.CanvasObject{p.body}

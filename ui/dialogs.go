@@ -29,13 +29,20 @@ func (u *UI) showRename(a accounts.Account) {
 		newName := entry.Text
 		save.Disable()
 		u.d.Go(func() {
-			_, err := u.d.Store.Rename(context.Background(), a.Name, newName)
+			_, err := u.d.Store.RenameRef(context.Background(), a.Ref(), newName)
 			fyne.Do(func() {
 				save.Enable()
 				if err != nil {
-					m := explain(err, subject{Name: newName, Site: a.Site})
+					m := explain(err, subject{Name: a.Name, Site: a.Site})
+					if accounts.KindOf(err) == accounts.KindNameTaken {
+						m = explain(err, subject{Name: newName, Site: a.Site})
+					}
 					problem.SetText(m.Text + " " + m.Hint)
 					problem.Show()
+					if changedElsewhere(err) {
+						save.Disable() // this dialog is about an account that is no longer as shown
+						u.reload()
+					}
 					return
 				}
 				d.Hide()
@@ -74,7 +81,7 @@ func (u *UI) showRemove(a accounts.Account) {
 	remove = &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: func() {
 		remove.Disable()
 		u.d.Go(func() {
-			_, err := u.d.Store.Remove(context.Background(), a.Name)
+			_, err := u.d.Store.RemoveRef(context.Background(), a.Ref())
 			fyne.Do(func() {
 				remove.Enable()
 				if err != nil {
@@ -83,6 +90,10 @@ func (u *UI) showRemove(a accounts.Account) {
 					problem.Show()
 					if m.Keychain {
 						u.showBanner(m)
+					}
+					if changedElsewhere(err) {
+						remove.Disable() // this dialog is about an account that is no longer as shown
+						u.reload()
 					}
 					return
 				}
@@ -102,6 +113,13 @@ func (u *UI) showRemove(a accounts.Account) {
 	d.SetButtons([]fyne.CanvasObject{keep, remove})
 	d.Resize(fyne.NewSize(480, 0))
 	u.showDialog(d)
+}
+
+// changedElsewhere reports an error that says another atlink changed or removed the account
+// a dialog was opened for.
+func changedElsewhere(err error) bool {
+	k := accounts.KindOf(err)
+	return k == accounts.KindAccountChanged || k == accounts.KindUnknownAccount
 }
 
 func plural(n int, unit string) string {

@@ -112,14 +112,8 @@ func explain(err error, s subject) message {
 			Action: &action{Label: "Open the status page", URL: "https://status.atlassian.com"}}
 	case atlassian.KindCanceled:
 		return message{Title: "Stopped", Text: "The test was stopped before it finished."}
-	case accounts.KindKeychainUnavailable:
-		return message{Title: "Keychain unavailable", Text: "The system keychain cannot be used: " + detail + ".",
-			Hint:     "atlink keeps tokens only in the keychain, never in a file. Nothing you typed is lost: fix the keychain, then try again.",
-			Keychain: true}
-	case accounts.KindKeychainTimeout:
-		return message{Title: "Keychain did not answer", Text: "The keychain did not answer in time.",
-			Hint:     "If your desktop shows an unlock prompt, unlock it, then try again. Nothing you typed is lost.",
-			Keychain: true}
+	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout:
+		return keychainMessage(err, s)
 	case accounts.KindSecretMissing:
 		return message{Title: "Token missing", Text: "The keychain no longer has the token of " + orElse(s.Name, "this account") + ".",
 			Hint: "Give it a new token with New token; the account keeps its name."}
@@ -132,6 +126,18 @@ func explain(err error, s subject) message {
 			Hint: "Move the file aside to start a new list; the tokens stay in the keychain."}
 	case accounts.KindIndexBusy:
 		return message{Title: "Account list busy", Text: "Another atlink is changing the account list.", Hint: "Try again in a moment."}
+	case accounts.KindNoConfigDir:
+		return message{Title: "No place for the account list", Text: "This system names no config directory for atlink's account list.",
+			Hint: "Set HOME to your home directory and start atlink again."}
+	case accounts.KindAccountBusy:
+		return message{Title: "Being changed", Text: "Another atlink is linking or removing " + orElse(s.Name, "this account") + " right now.",
+			Hint: "Wait until it is done, then try again."}
+	case accounts.KindAccountChanged:
+		return message{Title: "Changed meanwhile", Text: orElse(s.Name, "This account") + " changed while this window showed it (another atlink renamed, removed or linked it again), so atlink left it as it is.",
+			Hint: "The list now shows it as it is; try again if you still want to."}
+	case accounts.KindAccountDamaged:
+		return message{Title: "Damaged entry", Text: "The entry of " + orElse(s.Name, "this account") + " in atlink's account list is damaged, so atlink will not send its token anywhere.",
+			Hint: "Remove it and link the account again."}
 	case atlassian.KindUnexpected:
 		text := site + " answered in a way atlink does not understand."
 		if detail != "" {

@@ -20,6 +20,10 @@ func stateIcon(st accounts.State) fyne.Resource {
 		return theme.NewErrorThemedResource(theme.ErrorIcon())
 	case accounts.StateSecretMissing:
 		return theme.NewErrorThemedResource(theme.VisibilityOffIcon())
+	case accounts.StateDamaged:
+		return theme.NewErrorThemedResource(theme.BrokenImageIcon())
+	case accounts.StateInterrupted, accounts.StateChanging:
+		return theme.NewWarningThemedResource(theme.HistoryIcon())
 	case accounts.StateExpiring:
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
@@ -44,6 +48,18 @@ func stateWords(a accounts.Account, now time.Time) string {
 		return "Token " + humanize.Expiry(days)
 	case accounts.StateSecretMissing:
 		return "Token missing from the keychain"
+	case accounts.StateDamaged:
+		return "Damaged entry: remove it and link it again"
+	case accounts.StateChanging:
+		return "Being changed by another atlink"
+	case accounts.StateInterrupted:
+		switch a.Pending.Op {
+		case accounts.PendingRemove:
+			return "Removal not finished: remove it again"
+		case accounts.PendingRotate:
+			return "New token not confirmed: test it"
+		}
+		return "Link not finished: link it again or remove it"
 	}
 	return "Not tested yet"
 }
@@ -52,7 +68,8 @@ func stateWords(a accounts.Account, now time.Time) string {
 func kindError(k atlassian.Kind) error {
 	switch k {
 	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout, accounts.KindSecretMissing,
-		accounts.KindUnknownAccount, accounts.KindNameTaken, accounts.KindIndexUnreadable, accounts.KindIndexBusy:
+		accounts.KindUnknownAccount, accounts.KindNameTaken, accounts.KindIndexUnreadable, accounts.KindIndexBusy,
+		accounts.KindNoConfigDir, accounts.KindAccountBusy, accounts.KindAccountChanged, accounts.KindAccountDamaged:
 		return &accounts.Error{Kind: k}
 	}
 	return &atlassian.Error{Kind: k}
