@@ -159,18 +159,6 @@ func checkAlignHost(host string) error {
 	return nil
 }
 
-// atlassianOwn reports whether host belongs to Atlassian or another of its products, which is
-// never a company's own Jira Align host.
-func atlassianOwn(host string) bool {
-	for _, d := range []string{"atlassian.com", "atlassian.net", "jira.com", "atlassian-us-gov-mod.net", "bitbucket.org", "trello.com",
-		"statuspage.io", "jiraalign.com", "agilecraft.com"} {
-		if host == d || strings.HasSuffix(host, "."+d) {
-			return true
-		}
-	}
-	return false
-}
-
 // IsAlignToken reports whether token is shaped like a Jira Align API token:
 // user:<1 to 19 digits>|<at least one more character>. Atlassian API tokens never look so
 // (they hold no ':'). Shape alone decides, so no character of the random part is refused.

@@ -186,10 +186,22 @@ func proxyRewritten(host string, suffixes []string) (site, proxy string, ok bool
 		return "", "", false
 	}
 	site, proxy = host[:best+len(suffix)], host[best+len(suffix)+1:]
-	if !validDomain(proxy) {
+	if !validDomain(proxy) || atlassianOwn(proxy) {
 		return "", "", false
 	}
 	return site, proxy, true
+}
+
+// atlassianOwn reports whether host is under one of Atlassian's own domains: never a company's
+// own Jira Align host, nor the domain a security proxy appends to a site's host.
+func atlassianOwn(host string) bool {
+	for _, d := range []string{"atlassian.com", "atlassian.net", "jira.com", "atlassian-us-gov-mod.net", "bitbucket.org", "trello.com",
+		"statuspage.io", "jiraalign.com", "agilecraft.com"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 // notAtlassian refuses a host outside Atlassian Cloud's suffixes, saying what to type instead.

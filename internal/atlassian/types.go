@@ -100,20 +100,26 @@ func ParseType(s string) (Type, error) {
 
 // DetectType tells the type of account from a host or URL a person typed or pasted:
 // *.jiraalign.com and *.agilecraft.com are TypeAlign; bitbucket.org (a workspace's or
-// repository's URL, www.bitbucket.org, api.bitbucket.org) is TypeBitbucket; an Atlassian Cloud
-// host (also as a security proxy rewrote it) is TypeCloud. It reports false for anything else,
-// including a bare name such as "acme" (which TypeCloud's ParseSite reads as acme.atlassian.net)
-// and a company's own host name (a Jira Align site only if the person says so).
+// repository's URL, www.bitbucket.org, a clone address) is TypeBitbucket; an Atlassian Cloud
+// host (also as a security proxy rewrote it) is TypeCloud. It reports false for anything else:
+// nothing typed, a bare name such as "acme" (acme.atlassian.net or acme.jiraalign.com?), a
+// company's own host name (a Jira Align site only if the person says so). The type it names is
+// the only one whose ParseSite takes the input without being told.
 func DetectType(input string) (Type, bool) {
-	if !strings.Contains(input, ".") {
+	if strings.TrimSpace(input) == "" {
 		return "", false
 	}
+	var found Type
+	n := 0
 	for _, at := range registry {
 		if _, err := at.ParseSite(input, false); err == nil {
-			return at.Type(), true
+			found, n = at.Type(), n+1
 		}
 	}
-	return "", false
+	if n != 1 {
+		return "", false
+	}
+	return found, true
 }
 
 // validSite reports whether host is a site of type at exactly as its ParseSite returns it.
