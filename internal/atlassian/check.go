@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // DefaultTimeout is the deadline of one whole check when the caller sets none.
@@ -174,7 +176,9 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	r := &run{c: c, cr: cr, at: at, obs: observerOf(ctx), events: map[Step]Event{}, allowed: map[string]bool{}}
 	if !validSite(at, cr.Site) {
 		r.finish(&res)
-		return res, invalid(FieldSite, "%q is not a %s site host", cr.Site, at.Title())
+		e := invalid(FieldSite, "%q is not a %s site host", safetext.Line(cr.Site, maxEchoed), at.Title())
+		e.Site = cr.Site
+		return res, e
 	}
 	timeout := c.Timeout
 	if timeout <= 0 {

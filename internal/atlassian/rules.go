@@ -62,6 +62,7 @@ func (r *run) meaning(row rule, a answer) (string, *Error) {
 	case StatusNoAccess:
 		e.Kind = KindNoProductAccess
 		e.Detail = a.host + " accepted the credentials, but this account may not read what atlink asked (HTTP 403)"
+		return StatusNoAccess, e
 	case outcomeRedirect:
 		moved := ""
 		if a.location != nil {

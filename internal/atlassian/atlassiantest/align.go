@@ -44,6 +44,9 @@ type AlignSite struct {
 	Unresolvable bool
 	// Redirect answers every request with a 302 to this scheme and host followed by the path.
 	Redirect string
+	// LoginPage answers the API with a 200 HTML sign-in page, as a site behind single sign-on
+	// might.
+	LoginPage bool
 	// Replies forces an answer on RouteAlignTeams or RouteAlignUsers whatever the credentials.
 	Replies map[Route]Reply
 }
@@ -86,6 +89,9 @@ func (s *Server) serveAlign(w http.ResponseWriter, r *http.Request, host string,
 	case site.Redirect != "":
 		w.Header().Set("Location", site.Redirect+r.URL.RequestURI())
 		w.WriteHeader(http.StatusFound)
+		return
+	case site.LoginPage:
+		writeRaw(w, http.StatusOK, "text/html; charset=utf-8", "<!DOCTYPE html><html><body><form action=\"/login\">Sign in to Jira Align</form></body></html>")
 		return
 	case !strings.HasPrefix(path, "/rest/align/api/2/"):
 		writeRaw(w, http.StatusNotFound, "text/html", "<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>")

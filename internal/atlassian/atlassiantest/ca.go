@@ -36,7 +36,7 @@ const CAName = "atlink test CA"
 var hostNames = []string{"*.atlassian.net", "*.jira.com", "*.atlassian-us-gov-mod.net", "api.atlassian.com",
 	"*.jiraalign.com", "*.agilecraft.com", "bitbucket.org", "api.bitbucket.org", "localhost"}
 
-func newCerts() (*certs, error) {
+func newCerts(caName string) (*certs, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func newCerts() (*certs, error) {
 	now := time.Now()
 	caTmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: CAName},
+		Subject:               pkix.Name{CommonName: caName},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,

@@ -46,9 +46,14 @@ type hold struct {
 	released        chan struct{}
 }
 
-// NewServer starts an imitation with no sites. Close it when done.
-func NewServer() (*Server, error) {
-	c, err := newCerts()
+// NewServer starts an imitation with no sites, its certificates issued by a CA named CAName.
+// Close it when done.
+func NewServer() (*Server, error) { return NewServerCA(CAName) }
+
+// NewServerCA is NewServer with a CA of the given name, for example one imitating a company's
+// inspecting proxy (route a host to it with RouteHost).
+func NewServerCA(caName string) (*Server, error) {
+	c, err := newCerts(caName)
 	if err != nil {
 		return nil, err
 	}
