@@ -76,27 +76,22 @@ func (e Event) Route() string {
 	return e.Proxy
 }
 
-// MaskedURL is URL with every query value that holds an email address replaced by "…", for a
-// report meant for someone else; URL itself when EmailInURL is false.
+// MaskedURL is URL with the value of every query parameter that holds an email address
+// replaced by "…" (…/Users?$filter=…&$top=1), for a report meant for someone else; URL itself
+// when EmailInURL is false.
 func (e Event) MaskedURL() string {
 	if !e.EmailInURL {
 		return e.URL
 	}
-	u, err := url.Parse(e.URL)
-	if err != nil {
-		return ""
-	}
-	q := u.Query()
-	for k, vs := range q {
-		for i, v := range vs {
-			if strings.Contains(v, "@") {
-				vs[i] = "…"
-			}
+	base, query, _ := strings.Cut(e.URL, "?")
+	parts := strings.Split(query, "&")
+	for i, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		if plain, err := url.QueryUnescape(v); err != nil || strings.Contains(plain, "@") {
+			parts[i] = k + "=…"
 		}
-		q[k] = vs
 	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return base + "?" + strings.Join(parts, "&")
 }
 
 type observerKey struct{}
