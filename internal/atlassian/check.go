@@ -136,7 +136,9 @@ type Checker struct {
 	// it runs: a few to one site, to api.atlassian.com, to api.bitbucket.org, so that checking
 	// many accounts at once respects each site's rate limit while different hosts are asked
 	// in parallel. 0 means DefaultPerHost; a negative value means no limit. It is read when a
-	// host is first asked while no request to it is under way.
+	// host is first asked while no request to it is under way. The wait for a slot counts
+	// toward each check's Timeout: N accounts of one site checked at once need about
+	// 3N/PerHost answers' time (a Jira and Confluence check asks the site three things).
 	PerHost int
 
 	hosts hostLimits
