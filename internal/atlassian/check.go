@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +126,8 @@ func (r Result) OK() bool {
 type Checker struct {
 	HTTP    Doer
 	Timeout time.Duration // deadline of a whole check; DefaultTimeout when 0
-	// Gateway is the base URL of the scoped-token gateway, normally https://api.atlassian.com.
+	// Gateway is the base URL of the scoped-token gateway, https://api.atlassian.com. Credentials
+	// go to no other host: a Gateway elsewhere gets none.
 	Gateway   string
 	UserAgent string
 	// Now is the clock that turns a Retry-After date into a wait; time.Now when nil.
@@ -301,13 +301,4 @@ func (r *run) get(ctx context.Context, q request) answer {
 		}
 	}
 	return a
-}
-
-// urlHost is the host[:port] of a base URL such as Checker.Gateway, or "".
-func urlHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Host
 }

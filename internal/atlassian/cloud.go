@@ -69,7 +69,7 @@ func (cloudType) ParseCredentials(site, email, token string) (Credentials, error
 // expand=applicationRoles, which adds the Jira products the account may use.
 func (cloudType) check(ctx context.Context, r *run, res *Result) *Error {
 	site := r.cr.Site
-	r.allow(site, hostOnly(urlHost(r.c.Gateway)))
+	r.allow(site, GatewayHost)
 	base := "https://" + site
 	urls := map[Product]string{}
 	for _, p := range cloudProducts {
