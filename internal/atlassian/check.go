@@ -240,7 +240,6 @@ type request struct {
 // step's start; the caller reports its end (r.done) once it has judged the answer.
 func (r *run) get(ctx context.Context, q request) answer {
 	a := answer{step: q.step, url: q.url, emailInURL: q.emailInURL}
-	auth := q.auth
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.url, nil)
 	if err != nil {
 		r.start(a)
@@ -249,7 +248,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 	}
 	a.host = req.URL.Host
 	a.proxy = proxyAddr(proxyFor(r.c.HTTP, req))
-	if auth && !r.allowed[req.URL.Hostname()] {
+	if q.auth && !r.allowed[req.URL.Hostname()] {
 		r.start(a)
 		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Detail: "atlink does not send these credentials to " + a.host}
 		return a
@@ -258,7 +257,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 	if r.c.UserAgent != "" {
 		req.Header.Set("User-Agent", r.c.UserAgent)
 	}
-	if auth {
+	if q.auth {
 		if r.cr.Scheme() == AuthBearer {
 			req.Header.Set("Authorization", "Bearer "+r.cr.Token)
 		} else {
