@@ -12,20 +12,27 @@ import (
 	"github.com/atlink/atlink/internal/safetext"
 )
 
-// This file decides what one answer of a check means, on its own. What the answers of a
-// check mean together is verdict.go's.
+// This file decides what one answer of a TypeCloud check means, on its own. What the answers
+// of a check mean together is verdict.go's. Jira Align's and Bitbucket's answers are read by
+// the tables of their own files (rules.go).
 
 // MaxRetryAfter bounds the wait a Retry-After header can ask for.
 const MaxRetryAfter = 24 * time.Hour
 
-// answer is one HTTP exchange of a check, reduced to what the verdict needs.
+// answer is one HTTP exchange of a check, reduced to what the verdict and the events need.
 type answer struct {
-	host     string // the host asked: the site or GatewayHost
-	status   int
-	header   http.Header
-	body     []byte
-	location *url.URL // for 3xx
-	err      *Error   // transport failure or unreadable answer
+	step       Step
+	url        string
+	emailInURL bool
+	proxy      string        // host:port of the proxy it went through, "" when direct
+	elapsed    time.Duration // from sending to the end of the answer
+	issuer     string        // who issued the certificate the host presented
+	host       string        // the host asked: the site, GatewayHost, api.bitbucket.org …
+	status     int
+	header     http.Header
+	body       []byte
+	location   *url.URL // for 3xx
+	err        *Error   // transport failure or unreadable answer
 	// secrets are the forms of the credentials sent (the token, the Basic credentials): a
 	// message that echoes one of them is never quoted.
 	secrets []string
@@ -118,12 +125,12 @@ func forbidden(a answer) (Kind, string) {
 }
 
 // siteMessage is the first message of a JSON error body (Jira's errorMessages, Confluence's
-// message), as sent, or "".
+// message, Bitbucket's error.message), as sent, or "".
 func siteMessage(body []byte) string {
 	var m struct {
-		ErrorMessages []string `json:"errorMessages"`
-		Message       string   `json:"message"`
-		Error         string   `json:"error"`
+		ErrorMessages []string        `json:"errorMessages"`
+		Message       string          `json:"message"`
+		Error         json.RawMessage `json:"error"`
 	}
 	if json.Unmarshal(body, &m) != nil {
 		return ""
@@ -132,8 +139,16 @@ func siteMessage(body []byte) string {
 	if len(m.ErrorMessages) > 0 {
 		msg = m.ErrorMessages[0]
 	}
-	if msg == "" {
-		msg = m.Error
+	if msg == "" && len(m.Error) > 0 {
+		var text string
+		var obj struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(m.Error, &text) == nil {
+			msg = text
+		} else if json.Unmarshal(m.Error, &obj) == nil {
+			msg = obj.Message
+		}
 	}
 	return msg
 }

@@ -8,14 +8,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // DefaultTimeout is the deadline of one whole check when the caller sets none.
 const DefaultTimeout = 15 * time.Second
 
 // MaxBodyBytes caps every response body read during a check. The answers a check reads are
-// small JSON documents (a profile, tenant info, an error) of a few KiB; a longer answer is
-// unexpected_response, and reading stops at the cap.
+// small JSON documents (a profile, tenant info, an error, one page of a list) of a few KiB; a
+// longer answer is unexpected_response, and reading stops at the cap.
 const MaxBodyBytes = 64 << 10
 
 // GatewayHost is the host that serves scoped API tokens for every site.
@@ -26,39 +28,49 @@ type Via string
 
 // The two routes to a site's APIs.
 const (
-	ViaSite    Via = "site"    // https://SITE/rest/...
+	ViaSite    Via = "site"    // https://SITE/rest/... (also Jira Align's site and api.bitbucket.org)
 	ViaGateway Via = "gateway" // https://api.atlassian.com/ex/{product}/{cloudId}/... (scoped tokens)
 )
 
-// Product is an Atlassian Cloud product a check asks.
+// Product is a product a check asks.
 type Product string
 
-// The products a check asks, in display order.
+// The products checks ask. Each type reports its own (AccountType.Products).
 const (
 	Jira       Product = "jira"
 	Confluence Product = "confluence"
+	Align      Product = "align"     // Jira Align
+	Bitbucket  Product = "bitbucket" // Bitbucket Cloud
 )
 
-// Products lists the products a check asks, in display order.
+// Products lists the products a TypeCloud check asks, in display order. Other types list
+// theirs with AccountType.Products.
 var Products = []Product{Jira, Confluence}
+
+var productTitles = map[Product]string{Jira: "Jira", Confluence: "Confluence", Align: "Jira Align", Bitbucket: "Bitbucket"}
 
 // Title is the product's name as Atlassian writes it.
 func (p Product) Title() string {
-	if p == Confluence {
-		return "Confluence"
+	if t, ok := productTitles[p]; ok {
+		return t
 	}
-	return "Jira"
+	return string(p)
 }
 
-// Product answers beyond the Kinds: "ok", or why the product did not answer for this account.
+// What a product or a step answered, beyond the Kinds: "ok", or why it did not answer for this
+// account. Result.Products holds one of the first three or a Kind; Event.Outcome any of them or
+// a Kind.
 const (
-	StatusOK       = "ok"
-	StatusNoAccess = "no_access" // 403: the account may not use this product
-	StatusAbsent   = "not_found" // 404: the site has no such product
+	StatusOK        = "ok"
+	StatusNoAccess  = "no_access"  // 403: the account may not use this product or read this list
+	StatusAbsent    = "not_found"  // 404: the site has no such product
+	StatusSkipped   = "skipped"    // a step that could not be asked: an earlier step failed
+	StatusNotNeeded = "not_needed" // a step the check did without: an earlier answer decided
 )
 
 // Result is what a check learned. It is filled as far as the check got, also on failure.
 type Result struct {
+	Type    Type // the type checked (TypeCloud for credentials with an empty Type)
 	Site    string
 	Email   string
 	CloudID string // the site's cloud id, a UUID from tenant_info; empty when it gave none
@@ -66,11 +78,37 @@ type Result struct {
 	// the gateway's answer was used, else the site.
 	Via      Via
 	Identity Identity
-	// Products maps each product to what the deciding route answered: StatusOK,
+	// Products maps each product of the type to what the deciding route answered: StatusOK,
 	// StatusNoAccess (the account may not use it: a 403 that says so, or a 403 next to a product
-	// that named the account), StatusAbsent (404), or the Kind of its failure.
+	// that named the account), StatusAbsent (404), or the Kind of its failure. A Jira Align
+	// site whose answers proved the secret is StatusOK, also when the role may not read the
+	// list asked (see Notes).
 	Products map[Product]string
-	Elapsed  time.Duration
+	// JiraProducts are the Jira products the account may use on a TypeCloud site, from
+	// /rest/api/3/myself?expand=applicationRoles ("jira-software", "jira-servicedesk" …): at
+	// most MaxJiraProducts, each shape-checked; nil when Jira did not name the account.
+	JiraProducts []JiraProduct
+	// Workspaces are the slugs of the Bitbucket workspaces the account belongs to, from the
+	// first page of GET /2.0/user/workspaces: at most MaxWorkspaces, each shape-checked; nil
+	// when the token may not list them (see Notes).
+	Workspaces []string
+	// MoreWorkspaces reports that the account belongs to more workspaces than Workspaces holds.
+	MoreWorkspaces bool
+	// Notes say what a successful check could not learn, and why: a Jira Align role that may
+	// not read a list, a Bitbucket token without the workspace scope … They never make a check
+	// fail.
+	Notes []Note
+	// CertIssuer names who issued the certificate the site's host presented (the site; for
+	// Bitbucket api.bitbucket.org), also when it could not be verified: behind a company's
+	// inspecting proxy it is the proxy's CA. Empty when no TLS handshake got that far.
+	CertIssuer string
+	// Proxy is the host:port of the HTTPS proxy the check went through to the site's host;
+	// empty for a direct connection. It never holds the proxy's user name or password.
+	Proxy string
+	// Steps holds the last Event of each of the type's planned steps, in the order of
+	// AccountType.Steps: a PhaseDone with its status and outcome, or a PhaseSkipped.
+	Steps   []Event
+	Elapsed time.Duration
 }
 
 // OK reports whether at least one product answered for an authenticated account.
@@ -83,15 +121,27 @@ func (r Result) OK() bool {
 	return false
 }
 
-// Checker runs connection checks. The zero value is not usable: use NewChecker.
+// Checker runs connection checks. The zero value is not usable: use NewChecker. One Checker may
+// run any number of checks at once; they share its per-host limit.
 type Checker struct {
 	HTTP    Doer
 	Timeout time.Duration // deadline of a whole check; DefaultTimeout when 0
-	// Gateway is the base URL of the scoped-token gateway, normally https://api.atlassian.com.
+	// Gateway is the base URL of the scoped-token gateway, https://api.atlassian.com. Credentials
+	// go to no other host: a Gateway elsewhere gets none.
 	Gateway   string
 	UserAgent string
 	// Now is the clock that turns a Retry-After date into a wait; time.Now when nil.
 	Now func() time.Time
+	// PerHost is how many requests this Checker sends to one host at once, across every check
+	// it runs: a few to one site, to api.atlassian.com, to api.bitbucket.org, so that checking
+	// many accounts at once respects each site's rate limit while different hosts are asked
+	// in parallel. 0 means DefaultPerHost; a negative value means no limit. It is read when a
+	// host is first asked while no request to it is under way. The wait for a slot counts
+	// toward each check's Timeout: N accounts of one site checked at once need about
+	// 3N/PerHost answers' time (a Jira and Confluence check asks the site three things).
+	PerHost int
+
+	hosts hostLimits
 }
 
 func (c *Checker) now() time.Time {
@@ -109,16 +159,28 @@ func NewChecker(client Doer) *Checker {
 	return &Checker{HTTP: client, Timeout: DefaultTimeout, Gateway: "https://" + GatewayHost, UserAgent: "atlink"}
 }
 
-// Check proves that the credentials work. It asks the site for its tenant info and both
-// products at once; when the site refuses the token and names the account for no product, it
-// asks the gateway, which is how scoped tokens authenticate. verdict.go's precedence table
-// decides the outcome. On success the error is nil and the Result names the identity; otherwise
-// the error is an *Error and the Result holds what was learned.
+// Check proves that the credentials work, by the requests of their type (AccountType.Steps;
+// cloud.go, align.go, bitbucket.go say what each asks and what the answers mean). On success
+// the error is nil and the Result names the identity; otherwise the error is an *Error and the
+// Result holds what was learned. Credentials whose site is not one of their type (as its
+// ParseSite returns it) are invalid_input on FieldSite, an unknown Type invalid_input on
+// FieldType; no request is sent for either.
+//
+// An observer in ctx (WithObserver) hears each step start and end.
 func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	start := time.Now()
-	res := Result{Site: cr.Site, Email: cr.Email, Via: ViaSite, Products: map[Product]string{}}
-	if !IsSiteHost(cr.Site) {
-		return res, invalid(FieldSite, "%q is not an Atlassian Cloud site host", cr.Site)
+	res := Result{Type: cr.Type, Site: cr.Site, Email: cr.Email, Via: ViaSite, Products: map[Product]string{}}
+	at, ok := TypeOf(cr.Type)
+	if !ok {
+		return res, invalid(FieldType, "this atlink does not know accounts of the type %q", cr.Type)
+	}
+	res.Type = at.Type()
+	r := &run{c: c, cr: cr, at: at, obs: observerOf(ctx), events: map[Step]Event{}, allowed: map[string]bool{}}
+	if !validSite(at, cr.Site) {
+		r.finish(&res)
+		e := invalid(FieldSite, "%q is not a %s site host", safetext.Line(cr.Site, maxEchoed), at.Title())
+		e.Site = cr.Site
+		return res, e
 	}
 	timeout := c.Timeout
 	if timeout <= 0 {
@@ -127,55 +189,8 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	base := "https://" + cr.Site
-	urls := map[Product]string{}
-	for _, p := range Products {
-		urls[p] = base + productPath(p)
-	}
-	var tenant answer
-	var site map[Product]outcome
-	var wg sync.WaitGroup
-	wg.Go(func() { tenant = c.get(ctx, cr.Site, base+"/_edge/tenant_info", nil) })
-	wg.Go(func() { site = c.askAll(ctx, cr, urls) })
-	wg.Wait()
-
-	s := siteStateOf(site)
-	t, cloudID, tenantErr := c.tenantStateOf(cr.Site, tenant)
-	res.CloudID = cloudID
-	g, gateway := gatewayNotAsked, map[Product]outcome(nil)
-	if asksGateway(s, t) {
-		for _, p := range Products {
-			urls[p] = c.Gateway + "/ex/" + string(p) + "/" + cloudID + productPath(p)
-		}
-		gateway = c.askAll(ctx, cr, urls)
-		g = gatewayStateOf(gateway)
-	}
-
-	var err *Error
-	switch decide(s, t, g) {
-	case okViaSite:
-		fill(&res, site)
-	case okViaGateway:
-		res.Via = ViaGateway
-		fill(&res, gateway)
-	case siteFailure:
-		fill(&res, site)
-		err = worst(site)
-	case siteNotFound:
-		fill(&res, site)
-		err = &Error{Kind: KindSiteNotFound, Site: cr.Site, Status: http.StatusNotFound, Detail: "there is no Atlassian Cloud site at " + cr.Site}
-	case tenantFailure:
-		fill(&res, site)
-		err = tenantErr
-	case noCloudID:
-		fill(&res, site)
-		err = &Error{Kind: KindUnexpected, Site: cr.Site, Status: tenant.status,
-			Detail: cr.Site + " refused the token and gave no cloud id, which atlink needs to check it through " + GatewayHost + " (as scoped tokens are)"}
-	case gatewayFailure:
-		res.Via = ViaGateway
-		fill(&res, gateway)
-		err = worst(gateway)
-	}
+	err := at.check(ctx, r, &res)
+	r.finish(&res)
 	res.Elapsed = time.Since(start)
 	if err != nil {
 		return res, err
@@ -183,62 +198,99 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	return res, nil
 }
 
-func productPath(p Product) string {
-	if p == Confluence {
-		return "/wiki/rest/api/user/current"
-	}
-	return "/rest/api/3/myself"
+// run is one Check call: the credentials, where they may go, and what its steps reported.
+type run struct {
+	c  *Checker
+	cr Credentials
+	at AccountType
+	// primary is the host whose certificate issuer and route the Result reports.
+	primary string
+	// allowed are the hosts that may receive the credentials: the type's check names them.
+	allowed map[string]bool
+
+	mu     sync.Mutex // serializes the observer and guards what follows
+	obs    func(Event)
+	events map[Step]Event // the last event of each step
+	issuer string
+	proxy  string
 }
 
-// askAll asks every product at once, with the credentials, and judges the answers.
-func (c *Checker) askAll(ctx context.Context, cr Credentials, urls map[Product]string) map[Product]outcome {
-	out := make(map[Product]outcome, len(Products))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, p := range Products {
-		wg.Go(func() {
-			id, err := c.judge(cr.Site, c.get(ctx, cr.Site, urls[p], &cr))
-			mu.Lock()
-			out[p] = outcome{id: id, err: err}
-			mu.Unlock()
-		})
+// allow lets the credentials go to these hosts, and makes the first the primary one.
+func (r *run) allow(hosts ...string) {
+	if r.primary == "" && len(hosts) > 0 {
+		r.primary = hosts[0]
 	}
-	wg.Wait()
-	return out
+	for _, h := range hosts {
+		r.allowed[h] = true
+	}
+}
+
+// request is one GET a step sends.
+type request struct {
+	step Step
+	url  string
+	auth bool // send the credentials
+	// emailInURL marks a URL that holds the account's email (Jira Align's user lookup).
+	emailInURL bool
 }
 
 // get sends one GET and reads at most MaxBodyBytes of the answer: reading stops there, and a
-// longer answer is unexpected_response.
-func (c *Checker) get(ctx context.Context, site, rawURL string, cr *Credentials) answer {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+// longer answer is unexpected_response. With auth it sends the credentials, by their Scheme,
+// and only to a host allow named. It waits for the Checker's per-host limit, then reports the
+// step's start; the caller reports its end (r.done) once it has judged the answer.
+func (r *run) get(ctx context.Context, q request) answer {
+	a := answer{step: q.step, url: q.url, emailInURL: q.emailInURL}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.url, nil)
 	if err != nil {
-		return answer{err: &Error{Kind: KindInvalidInput, Field: FieldSite, Site: site, Detail: "the site address cannot be used in a web address", Err: err}}
+		r.start(a)
+		a.err = &Error{Kind: KindInvalidInput, Field: FieldSite, Site: r.cr.Site, Detail: "the site address cannot be used in a web address", Err: err}
+		return a
+	}
+	a.host = req.URL.Host
+	a.proxy = proxyAddr(proxyFor(r.c.HTTP, req))
+	if q.auth && !r.allowed[req.URL.Hostname()] {
+		r.start(a)
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Detail: "atlink does not send these credentials to " + a.host}
+		return a
 	}
 	req.Header.Set("Accept", "application/json")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
+	if r.c.UserAgent != "" {
+		req.Header.Set("User-Agent", r.c.UserAgent)
 	}
-	if cr != nil {
-		req.SetBasicAuth(cr.Email, cr.Token)
+	if q.auth {
+		if r.cr.Scheme() == AuthBearer {
+			req.Header.Set("Authorization", "Bearer "+r.cr.Token)
+		} else {
+			req.SetBasicAuth(r.cr.Email, r.cr.Token)
+		}
+		h := req.Header.Get("Authorization")
+		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
-	a := answer{host: req.URL.Host}
-	if cr != nil {
-		a.secrets = []string{cr.Token, strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")}
-	}
-	resp, err := c.HTTP.Do(req)
+	release, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost)
+	r.start(a)
 	if err != nil {
-		a.err = transportError(ctx, site, c.HTTP, req, err)
+		a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
+		return a
+	}
+	defer release()
+	began := time.Now()
+	resp, err := r.c.HTTP.Do(req)
+	if err != nil {
+		a.issuer = issuerOfError(err)
+		a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
+		a.elapsed = time.Since(began)
 		return a
 	}
 	defer resp.Body.Close()
-	a.status, a.header = resp.StatusCode, resp.Header
+	a.status, a.header, a.issuer = resp.StatusCode, resp.Header, issuerOf(resp.TLS)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	a.elapsed = time.Since(began)
 	if err != nil {
-		a.err = transportError(ctx, site, c.HTTP, req, err)
+		a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
 		return a
 	}
 	if len(body) > MaxBodyBytes {
-		a.err = &Error{Kind: KindUnexpected, Site: site, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
 		return a
 	}
 	a.body = body

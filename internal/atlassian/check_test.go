@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -294,5 +295,34 @@ func TestSiteMessagesNeverQuoteTheCredentials(t *testing.T) {
 				t.Errorf("detail %q: quoted = %v, want %v", e.Detail, quoted, tt.quoted)
 			}
 		})
+	}
+}
+
+// TestCredentialsGoOnlyToTheirHosts: whatever a Checker is told, the credentials of a type go
+// only to that type's hosts: a gateway set elsewhere is asked without them, never with.
+func TestCredentialsGoOnlyToTheirHosts(t *testing.T) {
+	srv := fake(t)
+	var mu sync.Mutex
+	var sent []string
+	c := atlassian.NewChecker(doerFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Header.Get("Authorization") != "" {
+			mu.Lock()
+			sent = append(sent, r.URL.Host)
+			mu.Unlock()
+		}
+		return srv.Client(atlassian.SameHostRedirects).Do(r)
+	}))
+	c.Gateway = "https://api.atlassian.com.evil.example"
+	res, err := c.Check(context.Background(), atlassian.Credentials{Site: "scoped.atlassian.net", Email: "ana@acme.example", Token: token})
+	if atlassian.KindOf(err) != atlassian.KindUnexpected {
+		t.Errorf("kind %q (%v), want unexpected_response", atlassian.KindOf(err), err)
+	}
+	for _, h := range sent {
+		if h != "scoped.atlassian.net" {
+			t.Errorf("credentials sent to %s", h)
+		}
+	}
+	if got := res.Steps[3]; got.Step != atlassian.StepGatewayJira || got.Outcome != "unexpected_response" || !strings.Contains(got.Detail, "does not send these credentials") {
+		t.Errorf("gateway step %+v", got)
 	}
 }

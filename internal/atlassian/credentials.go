@@ -11,15 +11,63 @@ import (
 // MaxTokenBytes bounds a token: the macOS and Windows keychains refuse larger items.
 const MaxTokenBytes = 2000
 
+// AuthScheme is how a token is sent in the Authorization header.
+type AuthScheme string
+
+// The two ways atlink sends a token.
+const (
+	// AuthBasic sends "Basic base64(email:token)": Atlassian API tokens, everywhere.
+	AuthBasic AuthScheme = "basic"
+	// AuthBearer sends "Bearer <token>": Jira Align API tokens, to their Jira Align site only.
+	AuthBearer AuthScheme = "bearer"
+)
+
 // Credentials are what a connection check needs. Token is a secret: never log or print it.
 type Credentials struct {
-	Site  string // a host as ParseSite returns it
-	Email string
+	// Type is the type of account; empty means TypeCloud, as for credentials made before types
+	// existed.
+	Type  Type
+	Site  string // a host as the type's ParseSite returns it ("bitbucket.org" for Bitbucket)
+	Email string // may be empty only with a Jira Align API token
 	Token string
 }
 
 // String describes the credentials without the token, so they are safe in any log line.
-func (c Credentials) String() string { return c.Email + " on " + c.Site }
+func (c Credentials) String() string {
+	if c.Email == "" {
+		return c.Principal() + " on " + c.Site
+	}
+	return c.Email + " on " + c.Site
+}
+
+// Scheme is how the token is sent: AuthBearer for a Jira Align API token on a TypeAlign
+// account (told by its shape, see IsAlignToken), AuthBasic (email:token) for everything else.
+// A Type no atlink type has gets AuthBasic; Check refuses such credentials anyway.
+func (c Credentials) Scheme() AuthScheme {
+	at, ok := TypeOf(c.Type)
+	if !ok {
+		return AuthBasic
+	}
+	return at.scheme(c.Token)
+}
+
+// Principal names who the credentials belong to, for the account's id in the index and its
+// keychain item (accounts.AccountID(site, principal)): the email, lower-cased, for credentials
+// sent as Basic; for a Jira Align API token (AuthBearer) "user-<digits>", from the user number
+// the token starts with (user:<digits>|…), whether or not an email was given, so a new token
+// for the same Jira Align user replaces the old one and an email-less account still has a
+// stable id. It never holds the secret part of a token, and the two forms never collide (a
+// principal from a token holds no '@').
+func (c Credentials) Principal() string {
+	at, ok := TypeOf(c.Type)
+	if !ok {
+		return strings.ToLower(c.Email)
+	}
+	return at.principal(c)
+}
+
+// basicPrincipal is Principal for credentials sent as Basic: the email, lower-cased.
+func basicPrincipal(cr Credentials) string { return strings.ToLower(cr.Email) }
 
 // ParseEmail checks that s is one bare email address and returns it without the spaces around
 // it. An address holding a control, format or white-space character is refused, not
@@ -73,19 +121,11 @@ func ParseToken(s string) (string, error) {
 	return s, nil
 }
 
-// ParseCredentials validates all three inputs and returns the first problem found.
+// ParseCredentials validates the three inputs of a TypeCloud account and returns the first
+// problem found. It is TypeOf(TypeCloud).ParseCredentials; its Credentials keep Type empty, as
+// they did before types existed (the empty Type is TypeCloud).
 func ParseCredentials(site, email, token string) (Credentials, error) {
-	host, err := ParseSite(site)
-	if err != nil {
-		return Credentials{}, err
-	}
-	addr, err := ParseEmail(email)
-	if err != nil {
-		return Credentials{}, err
-	}
-	tok, err := ParseToken(token)
-	if err != nil {
-		return Credentials{}, err
-	}
-	return Credentials{Site: host, Email: addr, Token: tok}, nil
+	cr, err := cloudType{}.ParseCredentials(site, email, token)
+	cr.Type = ""
+	return cr, err
 }

@@ -12,7 +12,10 @@ type Kind string
 
 // The outcome kinds of input validation and of a connection check. KindIPBlocked: the site
 // accepts connections only from the addresses on its IP allowlist (Atlassian Guard, Premium and
-// Enterprise plans) and this one is not on it.
+// Enterprise plans) and this one is not on it. KindTokenAltered: a Jira Align site could not read
+// a Jira Align API token (HTTP 400), which happens when the token was changed on the way, for
+// example a '/' doubled by a script (Atlassian KB "API token triggers error 400 on Jira Align
+// connector"): copy it again exactly.
 const (
 	KindInvalidInput       Kind = "invalid_input"
 	KindSiteNotFound       Kind = "site_not_found"
@@ -29,13 +32,14 @@ const (
 	KindServerError        Kind = "server_error"
 	KindUnexpected         Kind = "unexpected_response"
 	KindCanceled           Kind = "canceled"
+	KindTokenAltered       Kind = "token_altered"
 )
 
 // Kinds lists every kind a check can end with, in a stable order.
 var Kinds = []Kind{
 	KindInvalidInput, KindSiteNotFound, KindSiteMoved, KindNetwork, KindTLS, KindTimeout,
 	KindInvalidCredentials, KindCaptchaRequired, KindScopeMismatch, KindNoProductAccess,
-	KindRateLimited, KindServerError, KindUnexpected, KindCanceled, KindIPBlocked,
+	KindRateLimited, KindServerError, KindUnexpected, KindCanceled, KindIPBlocked, KindTokenAltered,
 }
 
 // Field names the input an invalid_input error is about.
@@ -46,6 +50,7 @@ const (
 	FieldSite  Field = "site"
 	FieldEmail Field = "email"
 	FieldToken Field = "token"
+	FieldType  Field = "type" // the account type (Type)
 )
 
 // Error is a failure with a stable Kind. Its text never contains a token.
@@ -76,6 +81,9 @@ type Error struct {
 	// ProxyAuth reports that the proxy was sent a user name and password (they were in
 	// HTTPS_PROXY), so a 407 means it refused them rather than that they are missing.
 	ProxyAuth bool
+	// Scopes are the scopes Bitbucket named as required, for a scope_mismatch it decided
+	// ("read:user:bitbucket"): at most MaxScopes, each shaped like a scope name; empty otherwise.
+	Scopes []string
 	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
 	Err error
 }

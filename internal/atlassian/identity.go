@@ -16,14 +16,98 @@ const (
 	MaxAccountIDBytes = 128
 	// MaxEmailBytes bounds an email address (RFC 5321's 254 for a path); a longer one is dropped.
 	MaxEmailBytes = 254
+	// MaxUsernameBytes bounds a Bitbucket username; a longer one, or one with other characters
+	// than ASCII letters, digits, '-', '_' and '.', is dropped.
+	MaxUsernameBytes = 64
+	// MaxJiraProducts bounds Result.JiraProducts; further roles are dropped.
+	MaxJiraProducts = 16
+	// MaxRoleKeyBytes bounds a Jira application role key; a longer key, or one with other
+	// characters than a-z, 0-9, '-', '_' and '.', is dropped with its role.
+	MaxRoleKeyBytes = 64
+	// MaxRoleNameRunes bounds a Jira application role's name; a longer one is cut.
+	MaxRoleNameRunes = 64
 )
 
 // Identity is who a token belongs to. Its fields are bounded and clean (no control, format or
 // bidirectional characters) when a check returns it.
 type Identity struct {
+	// AccountID is the Atlassian account id (Jira, Confluence, Bitbucket's account_id), or the
+	// Jira Align user's id (digits) for TypeAlign.
 	AccountID   string `json:"account_id"`
 	DisplayName string `json:"display_name"`
 	Email       string `json:"email,omitempty"` // empty when the profile hides it
+	// Username is the Bitbucket username (git over HTTPS takes it, not the email); empty for
+	// other types.
+	Username string `json:"username,omitempty"`
+}
+
+// JiraProduct is a Jira product an account may use on a site: an application role of Jira's
+// /rest/api/3/myself?expand=applicationRoles ("applicationRoles":{"items":[{"key":…,"name":…}]}).
+type JiraProduct struct {
+	// Key is Atlassian's key: "jira-software", "jira-servicedesk", "jira-product-discovery",
+	// "jira-core" … At most MaxRoleKeyBytes of a-z, 0-9, '-', '_', '.'.
+	Key string `json:"key"`
+	// Name is the product's name as the site gives it ("Jira Software"), cleaned and at most
+	// MaxRoleNameRunes; it may be empty.
+	Name string `json:"name,omitempty"`
+}
+
+// parseApplicationRoles reads the application roles of a Jira /myself answer expanded with
+// applicationRoles: at most MaxJiraProducts, each with a well-shaped key, in the order sent,
+// without repeats. nil when the answer holds none.
+func parseApplicationRoles(body []byte) []JiraProduct {
+	var m struct {
+		ApplicationRoles struct {
+			Items []struct {
+				Key  string `json:"key"`
+				Name string `json:"name"`
+			} `json:"items"`
+		} `json:"applicationRoles"`
+	}
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	var out []JiraProduct
+	seen := map[string]bool{}
+	for _, it := range m.ApplicationRoles.Items {
+		if len(out) == MaxJiraProducts {
+			break
+		}
+		if !isRoleKey(it.Key) || seen[it.Key] {
+			continue
+		}
+		seen[it.Key] = true
+		out = append(out, JiraProduct{Key: it.Key, Name: safetext.Line(it.Name, MaxRoleNameRunes)})
+	}
+	return out
+}
+
+func isRoleKey(s string) bool {
+	if s == "" || len(s) > MaxRoleKeyBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// isUsername reports whether s is shaped like a Bitbucket username: 1 to MaxUsernameBytes of
+// ASCII letters, digits, '-', '_' and '.'.
+func isUsername(s string) bool {
+	if s == "" || len(s) > MaxUsernameBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseIdentity reads Jira's /myself or Confluence's /user/current. An anonymous user, a body
@@ -86,6 +170,9 @@ func mergeIdentity(dst *Identity, src Identity) {
 	}
 	if dst.Email == "" {
 		dst.Email = src.Email
+	}
+	if dst.Username == "" {
+		dst.Username = src.Username
 	}
 }
 

@@ -45,25 +45,66 @@ type SiteAddress struct {
 // acme.atlassian.net.mcas.ms) is reduced to the site, and ProxySuffix says so. Anything else is
 // refused with an invalid_input *Error (Field site) whose Detail says what to type instead; a
 // host that is not Atlassian's (a company's custom domain such as jira.acme.com) is quoted as
-// typed and the Detail says where to find the site's .atlassian.net address.
+// typed and the Detail says where to find the site's .atlassian.net address. These are the site
+// rules of TypeCloud.
 func ParseSiteAddress(input string) (SiteAddress, error) {
+	typed, err := readHost(input, cloudWords)
+	if err != nil {
+		return SiteAddress{}, err
+	}
+	host := strings.ToLower(typed)
+	if !strings.Contains(host, ".") {
+		host += ".atlassian.net"
+	}
+	if siteSuffix(host) != "" {
+		if err := checkSiteHost(host); err != nil {
+			return SiteAddress{}, err
+		}
+		return SiteAddress{Host: host}, nil
+	}
+	if site, proxy, ok := proxyRewritten(host, SiteSuffixes); ok {
+		if err := checkSiteHost(site); err != nil {
+			return SiteAddress{}, err
+		}
+		return SiteAddress{Host: site, ProxySuffix: proxy}, nil
+	}
+	return SiteAddress{}, notAtlassian(typed, host)
+}
+
+// siteWords are the words a type's site refusals use.
+type siteWords struct {
+	example string // a site of the type: "acme.atlassian.net"
+	opens   string // what a person opens at such a site: "Jira or Confluence"
+	what    string // "an Atlassian Cloud site"
+	// suffixes end the type's site hosts: "ana@acme.atlassian.net" is a user in a site's
+	// address, "ana@acme.example" an email address typed in the wrong field.
+	suffixes []string
+}
+
+var cloudWords = siteWords{example: "acme.atlassian.net", opens: "Jira or Confluence", what: "an Atlassian Cloud site", suffixes: SiteSuffixes}
+
+// readHost reads the host out of what a person typed or pasted: a bare name or host, or an
+// http(s) URL of any page. It refuses spaces, characters outside printable ASCII, other
+// schemes, user info, IP addresses and ports, and returns the host as typed (case kept, one
+// trailing dot dropped), which is a valid URL host.
+func readHost(input string, w siteWords) (string, error) {
 	s := strings.TrimSpace(input)
 	if s == "" {
-		return SiteAddress{}, invalid(FieldSite, "type your site, for example acme.atlassian.net")
+		return "", invalid(FieldSite, "type your site, for example %s", w.example)
 	}
 	for _, r := range s {
 		if r > 0x7e || r < 0x21 {
 			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-				return SiteAddress{}, invalid(FieldSite, "a site has no spaces: type it like acme.atlassian.net")
+				return "", invalid(FieldSite, "a site has no spaces: type it like %s", w.example)
 			}
-			return SiteAddress{}, invalid(FieldSite, "a site uses plain letters, digits and dashes only: type it like acme.atlassian.net")
+			return "", invalid(FieldSite, "a site uses plain letters, digits and dashes only: type it like %s", w.example)
 		}
 	}
 	rest, hasScheme := s, false
 	if i := strings.Index(rest, "://"); i >= 0 {
 		scheme := strings.ToLower(rest[:i])
 		if scheme != "https" && scheme != "http" {
-			return SiteAddress{}, invalid(FieldSite, "use the site's https:// address, like https://acme.atlassian.net")
+			return "", invalid(FieldSite, "use the site's https:// address, like https://%s", w.example)
 		}
 		rest, hasScheme = rest[i+3:], true
 	} else {
@@ -74,45 +115,29 @@ func ParseSiteAddress(input string) (SiteAddress, error) {
 		rest = rest[:i]
 	}
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if !hasScheme && strings.Count(rest, "@") == 1 && !strings.Contains(rest, ":") && !IsSiteHost(strings.ToLower(rest[at+1:])) {
-			return SiteAddress{}, invalid(FieldSite, "that looks like an email address: type the address you open Jira or Confluence at, like acme.atlassian.net")
+		if !hasScheme && strings.Count(rest, "@") == 1 && !strings.Contains(rest, ":") && !hasSuffix(strings.ToLower(rest[at+1:]), w.suffixes) {
+			return "", invalid(FieldSite, "that looks like an email address: type the address you open %s at, like %s", w.opens, w.example)
 		}
-		return SiteAddress{}, invalid(FieldSite, "leave the user name and password out of the address: type only acme.atlassian.net")
+		return "", invalid(FieldSite, "leave the user name and password out of the address: type only %s", w.example)
 	}
 	if strings.HasPrefix(rest, "[") || net.ParseIP(rest) != nil {
-		return SiteAddress{}, invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
+		return "", invalid(FieldSite, "an IP address is not %s: type the name, like %s", w.what, w.example)
 	}
 	if strings.Contains(rest, ":") {
 		host, _, err := net.SplitHostPort(rest)
 		if err == nil && net.ParseIP(host) != nil {
-			return SiteAddress{}, invalid(FieldSite, "an IP address is not an Atlassian Cloud site: type the name, like acme.atlassian.net")
+			return "", invalid(FieldSite, "an IP address is not %s: type the name, like %s", w.what, w.example)
 		}
-		return SiteAddress{}, invalid(FieldSite, "Atlassian Cloud sites use no port number: type only acme.atlassian.net")
+		return "", invalid(FieldSite, "a site address takes no port number here: type only %s", w.example)
 	}
 	typed := strings.TrimSuffix(rest, ".")
-	host := strings.ToLower(typed)
-	if host == "" {
-		return SiteAddress{}, invalid(FieldSite, "type your site, for example acme.atlassian.net")
+	if typed == "" {
+		return "", invalid(FieldSite, "type your site, for example %s", w.example)
 	}
-	if _, err := url.Parse("https://" + host + "/"); err != nil {
-		return SiteAddress{}, invalid(FieldSite, "that is not a web address: type your site like acme.atlassian.net")
+	if _, err := url.Parse("https://" + strings.ToLower(typed) + "/"); err != nil {
+		return "", invalid(FieldSite, "that is not a web address: type your site like %s", w.example)
 	}
-	if !strings.Contains(host, ".") {
-		host += ".atlassian.net"
-	}
-	if siteSuffix(host) != "" {
-		if err := checkSiteHost(host); err != nil {
-			return SiteAddress{}, err
-		}
-		return SiteAddress{Host: host}, nil
-	}
-	if site, proxy, ok := proxyRewritten(host); ok {
-		if err := checkSiteHost(site); err != nil {
-			return SiteAddress{}, err
-		}
-		return SiteAddress{Host: site, ProxySuffix: proxy}, nil
-	}
-	return SiteAddress{}, notAtlassian(typed, host)
+	return typed, nil
 }
 
 // ParseSite is ParseSiteAddress for callers that need only the host.
@@ -147,12 +172,12 @@ func checkSiteHost(host string) error {
 	return nil
 }
 
-// proxyRewritten finds a site host with another domain appended (acme.atlassian.net.mcas.ms)
-// and splits it into the site and that domain.
-func proxyRewritten(host string) (site, proxy string, ok bool) {
+// proxyRewritten finds a site host (one ending in one of suffixes) with another domain appended
+// (acme.atlassian.net.mcas.ms) and splits it into the site and that domain.
+func proxyRewritten(host string, suffixes []string) (site, proxy string, ok bool) {
 	best := -1
 	var suffix string
-	for _, s := range SiteSuffixes {
+	for _, s := range suffixes {
 		if i := strings.Index(host, s+"."); i > 0 && (best < 0 || i < best) {
 			best, suffix = i, s
 		}
@@ -161,10 +186,22 @@ func proxyRewritten(host string) (site, proxy string, ok bool) {
 		return "", "", false
 	}
 	site, proxy = host[:best+len(suffix)], host[best+len(suffix)+1:]
-	if !validDomain(proxy) {
+	if !validDomain(proxy) || atlassianOwn(proxy) {
 		return "", "", false
 	}
 	return site, proxy, true
+}
+
+// atlassianOwn reports whether host is under one of Atlassian's own domains: never a company's
+// own Jira Align host, nor the domain a security proxy appends to a site's host.
+func atlassianOwn(host string) bool {
+	for _, d := range []string{"atlassian.com", "atlassian.net", "jira.com", "atlassian-us-gov-mod.net", "bitbucket.org", "trello.com",
+		"statuspage.io", "jiraalign.com", "agilecraft.com"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 // notAtlassian refuses a host outside Atlassian Cloud's suffixes, saying what to type instead.
@@ -195,6 +232,16 @@ func notAtlassian(typed, host string) error {
 	return invalid(FieldSite, "the address %s is not an Atlassian Cloud site. If your company opens Jira or Confluence at its own domain (a custom domain), "+
 		"atlink still needs the site's own address, which ends in .atlassian.net, like acme.atlassian.net: a site admin finds it "+
 		"under Atlassian Administration → Products. A Jira or Confluence your company runs on its own servers cannot be linked", shown)
+}
+
+// hasSuffix reports whether host ends in one of suffixes.
+func hasSuffix(host string, suffixes []string) bool {
+	for _, s := range suffixes {
+		if strings.HasSuffix(host, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func siteSuffix(host string) string {

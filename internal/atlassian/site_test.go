@@ -2,6 +2,7 @@ package atlassian
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
 )
@@ -168,6 +169,108 @@ func FuzzParseSite(f *testing.F) {
 		}
 		if got, err := ParseSite(in); err != nil || got != host {
 			t.Fatalf("ParseSite(%q) = %q, %v; ParseSiteAddress gave %q", in, got, err, host)
+		}
+	})
+}
+
+// FuzzParseSiteAlign: a Jira Align site is under .jiraalign.com or .agilecraft.com unless the
+// person said the type (explicit); then it is a plain DNS host name outside Atlassian's own
+// domains. Never an IP address, a port, user info, or anything that is not a bare host.
+func FuzzParseSiteAlign(f *testing.F) {
+	for _, s := range []string{"acme", "acme.jiraalign.com", "https://acme.agilecraft.com/x", "align.acme-corp.example", "10.0.0.1", "a.b:443",
+		"ana@acme.jiraalign.com", "acme.jiraalign.com.mcas.ms", "help.jiraalign.com", "acme.atlassian.net", "x.jiraalign.com.", "1.2.3.4.5", "[::1]"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	align, _ := TypeOf(TypeAlign)
+	f.Fuzz(func(t *testing.T, in string, explicit bool) {
+		addr, err := align.ParseSite(in, explicit)
+		if err != nil {
+			if KindOf(err) != KindInvalidInput {
+				t.Fatalf("ParseSite(%q, %v) error kind %q", in, explicit, KindOf(err))
+			}
+			return
+		}
+		host := addr.Host
+		if !validDomain(host) || host != strings.ToLower(host) || net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+			t.Fatalf("ParseSite(%q, %v) = %q, not a bare lower-case DNS host", in, explicit, host)
+		}
+		if !hasSuffix(host, AlignSuffixes) {
+			if !explicit {
+				t.Fatalf("ParseSite(%q, false) = %q, outside .jiraalign.com and .agilecraft.com", in, host)
+			}
+			if atlassianOwn(host) || addr.ProxySuffix != "" {
+				t.Fatalf("ParseSite(%q, true) = %+v, one of Atlassian's own hosts", in, addr)
+			}
+		}
+		if again, err := align.ParseSite(host, explicit); err != nil || again != (SiteAddress{Host: host}) {
+			t.Fatalf("ParseSite(%q) = %q, which does not parse to itself (%+v, %v)", in, host, again, err)
+		}
+		if !validSite(align, host) {
+			t.Fatalf("ParseSite(%q) = %q, which a check refuses", in, host)
+		}
+	})
+}
+
+// FuzzParseSiteBitbucket: whatever is typed, a Bitbucket account's site is bitbucket.org or
+// the input is refused.
+func FuzzParseSiteBitbucket(f *testing.F) {
+	for _, s := range []string{"", "bitbucket.org", "https://bitbucket.org/acme/app", "git@bitbucket.org:a/b.git", "https://u@bitbucket.org/a",
+		"bitbucket.org.evil.example", "https://evil.example/bitbucket.org", "x@evil.example:bitbucket.org", "api.bitbucket.org"} {
+		f.Add(s)
+	}
+	bb, _ := TypeOf(TypeBitbucket)
+	f.Fuzz(func(t *testing.T, in string) {
+		addr, err := bb.ParseSite(in, true)
+		if err != nil {
+			if KindOf(err) != KindInvalidInput {
+				t.Fatalf("ParseSite(%q) error kind %q", in, KindOf(err))
+			}
+			return
+		}
+		if addr != (SiteAddress{Host: BitbucketHost}) {
+			t.Fatalf("ParseSite(%q) = %+v, not bitbucket.org", in, addr)
+		}
+	})
+}
+
+// FuzzDetectType: two types take the same address without being told only when it is a bare
+// name (acme.atlassian.net or acme.jiraalign.com), and then DetectType names none; otherwise it
+// names the one type that takes it.
+func FuzzDetectType(f *testing.F) {
+	for _, s := range []string{"acme.atlassian.net", "acme.jiraalign.com", "bitbucket.org/a/b", "acme", "jira.acme.com", "acme.atlassian.net.mcas.ms",
+		"acme.jiraalign.com.atlassian.net", "bitbucket.org.atlassian.net", "acme.atlassian.net.jiraalign.com", "000.", "acme./x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		hosts := map[Type]string{}
+		for _, at := range Types() {
+			if addr, err := at.ParseSite(in, false); err == nil {
+				hosts[at.Type()] = addr.Host
+			}
+		}
+		got, ok := DetectType(in)
+		switch {
+		case strings.TrimSpace(in) == "":
+			if ok {
+				t.Fatalf("DetectType(%q) = %q for nothing typed", in, got)
+			}
+		case len(hosts) > 1:
+			name := strings.TrimSuffix(hosts[TypeCloud], ".atlassian.net")
+			if len(hosts) != 2 || hosts[TypeAlign] != name+".jiraalign.com" || strings.Contains(name, ".") {
+				t.Fatalf("%q is taken by more than one type: %v", in, hosts)
+			}
+			if ok {
+				t.Fatalf("DetectType(%q) = %q for a bare name", in, got)
+			}
+		case len(hosts) == 1:
+			if _, took := hosts[got]; !ok || !took {
+				t.Fatalf("DetectType(%q) = %q, %v; the type that takes it: %v", in, got, ok, hosts)
+			}
+		default:
+			if ok {
+				t.Fatalf("DetectType(%q) = %q, which no type takes", in, got)
+			}
 		}
 	})
 }

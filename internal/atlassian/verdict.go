@@ -105,7 +105,7 @@ var precedence = []struct {
 var failureOrder = []Kind{
 	KindCanceled, KindTimeout, KindTLS, KindSiteNotFound, KindNetwork, KindSiteMoved,
 	KindIPBlocked, KindCaptchaRequired, KindRateLimited, KindServerError,
-	KindScopeMismatch, KindInvalidCredentials,
+	KindScopeMismatch, KindTokenAltered, KindInvalidCredentials,
 	KindUnexpected, KindNoProductAccess,
 }
 
@@ -138,8 +138,22 @@ func asksGateway(s siteState, t tenantState) bool {
 
 // outcome is what one product's answer on one route meant.
 type outcome struct {
-	id  Identity
-	err *Error // nil when the answer named the account
+	id    Identity
+	roles []JiraProduct // Jira's applicationRoles, when it named the account
+	err   *Error        // nil when the answer named the account
+}
+
+// status is what the answer amounts to on its own, for its step's event.
+func (o outcome) status() string {
+	switch {
+	case o.err == nil:
+		return StatusOK
+	case absent(o.err):
+		return StatusAbsent
+	case o.err.Kind == KindNoProductAccess:
+		return StatusNoAccess
+	}
+	return string(o.err.Kind)
 }
 
 func absent(e *Error) bool { return e.Kind == KindNoProductAccess && e.Status == http.StatusNotFound }
@@ -200,7 +214,7 @@ func (c *Checker) tenantStateOf(site string, a answer) (tenantState, string, *Er
 // worst is the most telling failure among outs, by failureOrder; nil if none failed.
 func worst(outs map[Product]outcome) *Error {
 	var w *Error
-	for _, p := range Products {
+	for _, p := range cloudProducts {
 		o, ok := outs[p]
 		if !ok || o.err == nil {
 			continue
@@ -230,7 +244,7 @@ func fill(res *Result, outs map[Product]outcome) {
 	for _, o := range outs {
 		named = named || o.err == nil
 	}
-	for _, p := range Products {
+	for _, p := range cloudProducts {
 		o, ok := outs[p]
 		switch {
 		case !ok:
@@ -238,6 +252,9 @@ func fill(res *Result, outs map[Product]outcome) {
 		case o.err == nil:
 			res.Products[p] = StatusOK
 			mergeIdentity(&res.Identity, o.id)
+			if o.roles != nil {
+				res.JiraProducts = o.roles
+			}
 		case absent(o.err):
 			res.Products[p] = StatusAbsent
 		case o.err.Kind == KindNoProductAccess:

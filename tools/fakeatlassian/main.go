@@ -1,6 +1,7 @@
 // Command fakeatlassian runs the Atlassian imitation of package atlassiantest as a process, for
-// trying atlink by hand and for screenshots: an HTTPS_PROXY that sends every Atlassian host to
-// a local TLS server, and a CA file to trust it with SSL_CERT_FILE. It only listens on
+// trying atlink by hand and for screenshots: an HTTPS_PROXY that sends every Atlassian host
+// (Jira and Confluence sites, Jira Align sites, Bitbucket Cloud) to a local TLS server, and a CA
+// file to trust it with SSL_CERT_FILE. It only listens on
 // loopback and never reaches the internet. Every token it accepts is made up.
 //
 //	go run ./tools/fakeatlassian -ca /tmp/fake-ca.pem
@@ -56,6 +57,10 @@ func main() {
 	for host, site := range demoSites() {
 		srv.SetSite(host, site)
 	}
+	for host, site := range demoAlignSites() {
+		srv.SetAlignSite(host, site)
+	}
+	srv.SetBitbucket(demoBitbucket())
 	proxy, err := atlassiantest.NewProxy(srv)
 	if err != nil {
 		log.Fatal(err)
@@ -81,6 +86,14 @@ func main() {
 	fmt.Println("#   gwdown (scoped, gateway 503), gwslow (scoped, the gateway never answers), nocloud (scoped,")
 	fmt.Println("#   tenant_info without a UUID), endless (an answer that never ends), forged (untrusted certificate),")
 	fmt.Println("#   redirect (302 to http:// on the same host); any other name does not exist.")
+	fmt.Println("# Jira Align: ana@acme.example with demo-token-ana, or no email with the Jira Align token")
+	fmt.Println("#   " + demoAlignToken + " on acme.jiraalign.com (ok), old.agilecraft.com (lists in {\"value\":…}),")
+	fmt.Println("#   align.acme-corp.example (a company's own host: link it as Jira Align), roles.jiraalign.com (the role")
+	fmt.Println("#   may not read the lists: linked with a note), altered.jiraalign.com (400 to a Jira Align token: altered),")
+	fmt.Println("#   notalign.jiraalign.com (not a Jira Align site, 404); another user:661838|… token on acme is altered too.")
+	fmt.Println("# Bitbucket (bitbucket.org), token demo-token-ana with ana@acme.example (workspaces acme, ana-lima),")
+	fmt.Println("#   classic@acme.example (a classic token: 401), noscope@acme.example (no read:user:bitbucket: 403),")
+	fmt.Println("#   nows@acme.example (no read:workspace:bitbucket: linked without workspaces).")
 	fmt.Printf("# an unreachable proxy: HTTPS_PROXY=http://127.0.0.1:9 (nothing listens there)\n")
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -89,7 +102,8 @@ func main() {
 
 func demoSites() map[string]*atlassiantest.Site {
 	ana := func(mod func(*atlassiantest.User)) []atlassiantest.User {
-		u := atlassiantest.User{Email: "ana@acme.example", Token: "demo-token-ana", AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima"}
+		u := atlassiantest.User{Email: "ana@acme.example", Token: "demo-token-ana", AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima",
+			Roles: []atlassiantest.Role{{Key: "jira-software"}, {Key: "jira-servicedesk"}}}
 		if mod != nil {
 			mod(&u)
 		}
@@ -134,4 +148,44 @@ func demoSites() map[string]*atlassiantest.Site {
 		"forged.atlassian.net":   {CloudID: id("forged"), Users: ana(nil)},
 		"redirect.atlassian.net": {CloudID: id("redirect"), Redirect: "http://redirect.atlassian.net"},
 	}
+}
+
+// demoAlignToken is Ana's Jira Align API token on every demo Jira Align site: its random part
+// holds the characters scripts mangle.
+const demoAlignToken = "user:661838|demo/align;token&<{"
+
+func demoAlignSites() map[string]*atlassiantest.AlignSite {
+	users := func(roleLimited bool) []atlassiantest.AlignUser {
+		return []atlassiantest.AlignUser{
+			{ID: 661838, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", APIToken: "demo-token-ana", AlignToken: demoAlignToken,
+				RoleLimited: roleLimited, NoUsers: roleLimited},
+			{ID: 661839, Email: "bo@acme.example", FirstName: "Bo", LastName: "Chen", APIToken: "demo-token-bo", RoleLimited: roleLimited},
+		}
+	}
+	type replies = map[atlassiantest.Route]atlassiantest.Reply
+	return map[string]*atlassiantest.AlignSite{
+		"acme.jiraalign.com":      {Users: users(false)},
+		"old.agilecraft.com":      {Users: users(false), Wrapped: true},
+		"align.acme-corp.example": {Users: users(false)},
+		"roles.jiraalign.com":     {Users: users(true)},
+		"altered.jiraalign.com":   {Users: users(false), Replies: replies{atlassiantest.RouteAlignTeams: atlassiantest.ReplyBadRequest}},
+		"notalign.jiraalign.com":  {NotAlign: true},
+	}
+}
+
+func demoBitbucket() *atlassiantest.Bitbucket {
+	user := func(email string, mod func(*atlassiantest.BitbucketUser)) atlassiantest.BitbucketUser {
+		u := atlassiantest.BitbucketUser{Email: email, Token: "demo-token-ana", AccountID: "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077",
+			DisplayName: "Ana Lima", Username: "ana-lima", Workspaces: []string{"acme", "ana-lima"}}
+		if mod != nil {
+			mod(&u)
+		}
+		return u
+	}
+	return &atlassiantest.Bitbucket{Users: []atlassiantest.BitbucketUser{
+		user("ana@acme.example", nil),
+		user("classic@acme.example", func(u *atlassiantest.BitbucketUser) { u.Classic = true }),
+		user("noscope@acme.example", func(u *atlassiantest.BitbucketUser) { u.Scopes = []string{"read:repository:bitbucket"} }),
+		user("nows@acme.example", func(u *atlassiantest.BitbucketUser) { u.Scopes = []string{atlassiantest.ScopeReadUser} }),
+	}}
 }

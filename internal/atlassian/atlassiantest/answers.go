@@ -98,7 +98,30 @@ func captcha(w http.ResponseWriter, host string) {
 	writeJSON(w, http.StatusForbidden, map[string]any{"errorMessages": []string{"CAPTCHA_CHALLENGE"}})
 }
 
-func writeIdentity(w http.ResponseWriter, host, product string, u *User) {
+// applicationRoles is Jira's "applicationRoles" of /myself: its items only when expanded.
+func applicationRoles(u *User, expanded bool) map[string]any {
+	roles := u.Roles
+	if roles == nil {
+		roles = []Role{{Key: "jira-software"}}
+	}
+	items := []map[string]any{}
+	if expanded {
+		for _, r := range roles {
+			name := r.Name
+			if name == "" {
+				name = RoleNames[r.Key]
+			}
+			items = append(items, map[string]any{"key": r.Key, "groups": []string{r.Key + "-users"}, "name": name,
+				"defaultGroups": []string{r.Key + "-users"}, "selectedByDefault": false, "defined": false, "numberOfSeats": 35000,
+				"remainingSeats": 34990, "userCount": 10, "userCountDescription": "users", "hasUnlimitedSeats": false, "platform": false})
+		}
+	}
+	return map[string]any{"size": len(roles), "items": items}
+}
+
+// writeIdentity answers a product's profile of u; for Jira, expandRoles lists its application
+// roles (expand=applicationRoles).
+func writeIdentity(w http.ResponseWriter, host, product string, u *User, expandRoles bool) {
 	email := u.Email
 	if u.HideEmail {
 		email = ""
@@ -113,7 +136,8 @@ func writeIdentity(w http.ResponseWriter, host, product string, u *User) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"self": "https://" + host + "/rest/api/3/user?accountId=" + u.AccountID, "accountId": u.AccountID,
 		"accountType": "atlassian", "emailAddress": email, "displayName": u.DisplayName, "active": true,
-		"timeZone": "Europe/Lisbon", "locale": "en_US",
+		"timeZone": "Europe/Lisbon", "locale": "en_US", "groups": map[string]any{"size": 1, "items": []any{}},
+		"applicationRoles": applicationRoles(u, expandRoles),
 	})
 }
 
@@ -154,11 +178,21 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, rp Reply, host, p
 		if len(site.Users) == 0 {
 			return false
 		}
-		writeIdentity(w, host, product, &site.Users[0])
+		writeIdentity(w, host, product, &site.Users[0], expandsRoles(r))
 	default:
 		return false
 	}
 	return true
+}
+
+// expandsRoles reports whether a Jira /myself request asks for the application roles.
+func expandsRoles(r *http.Request) bool {
+	for _, e := range strings.Split(r.URL.Query().Get("expand"), ",") {
+		if strings.TrimSpace(e) == "applicationRoles" {
+			return true
+		}
+	}
+	return false
 }
 
 // endless writes a JSON object that never closes, until the client stops reading or 1 GiB.

@@ -2,12 +2,14 @@ package atlassiantest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 )
 
@@ -84,6 +86,20 @@ func (p *Proxy) serve(l net.Listener) {
 
 // URL is the proxy's address, for HTTPS_PROXY.
 func (p *Proxy) URL() string { return "http://" + p.addr }
+
+// Client returns an HTTP client that reaches the imitation through this proxy, as one with
+// HTTPS_PROXY set to URL does, trusting only the imitation's CA, with the redirect policy given
+// (for example atlassian.SameHostRedirects).
+func (p *Proxy) Client(redirect func(*http.Request, []*http.Request) error) *http.Client {
+	u, _ := url.Parse(p.URL())
+	tr := &http.Transport{
+		Proxy:               http.ProxyURL(u),
+		TLSClientConfig:     &tls.Config{RootCAs: p.srv.certs.pool, MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2:   true,
+		MaxIdleConnsPerHost: 64,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: redirect}
+}
 
 // Addr is the proxy's host:port.
 func (p *Proxy) Addr() string { return p.addr }

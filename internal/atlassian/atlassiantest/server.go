@@ -15,31 +15,55 @@ import (
 	"time"
 )
 
-// Server is an imitation of Atlassian Cloud. Sites are keyed by host; an unknown host answers
-// the way Atlassian answers for a site that does not exist (404 everywhere).
+// Server is an imitation of Atlassian Cloud, Jira Align sites and Bitbucket Cloud. Sites are
+// keyed by host; an unknown host under atlassian.net answers the way Atlassian answers for a
+// site that does not exist (404 everywhere).
 type Server struct {
 	srv   *httptest.Server
 	certs *certs
 
-	mu      sync.Mutex
-	sites   map[string]*Site
-	latency time.Duration
-	hits    map[string]int
-	auth    map[string]int     // requests that carried an Authorization header, by host
-	written map[string]int64   // body bytes of EndlessBody answers, by host
-	routes  map[string]*Server // hosts served by another imitation (another CA)
+	mu        sync.Mutex
+	sites     map[string]*Site
+	align     map[string]*AlignSite
+	bitbucket *Bitbucket
+	latency   time.Duration
+	hits      map[string]int
+	auth      map[string]int      // requests that carried an Authorization header, by host
+	asked     map[string][]string // the request URIs each host received, in order
+	written   map[string]int64    // body bytes of EndlessBody answers, by host
+	routes    map[string]*Server  // hosts served by another imitation (another CA)
+
+	inFlight    map[string]int // requests being answered, by host
+	total       int            // requests being answered
+	maxInFlight map[string]int // the most requests answered at once, by host
+	maxHosts    int            // the most hosts with a request being answered at once
+	hold        *hold          // what answers wait for; nil when they do not
 }
 
-// NewServer starts an imitation with no sites. Close it when done.
-func NewServer() (*Server, error) {
-	c, err := newCerts()
+// hold holds answers back until enough requests, to enough hosts, are being answered at once.
+type hold struct {
+	requests, hosts int
+	released        chan struct{}
+}
+
+// NewServer starts an imitation with no sites, its certificates issued by a CA named CAName.
+// Close it when done.
+func NewServer() (*Server, error) { return NewServerCA(CAName) }
+
+// NewServerCA is NewServer with a CA of the given name, for example one imitating a company's
+// inspecting proxy (route a host to it with RouteHost).
+func NewServerCA(caName string) (*Server, error) {
+	c, err := newCerts(caName)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{certs: c, sites: map[string]*Site{}, hits: map[string]int{}, auth: map[string]int{},
-		written: map[string]int64{}, routes: map[string]*Server{}}
+	s := &Server{certs: c, sites: map[string]*Site{}, align: map[string]*AlignSite{}, hits: map[string]int{}, auth: map[string]int{},
+		asked: map[string][]string{}, written: map[string]int64{}, routes: map[string]*Server{},
+		inFlight: map[string]int{}, maxInFlight: map[string]int{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{c.server}, MinVersion: tls.VersionTLS12}
+	s.srv.TLS = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		return c.certificate(strings.ToLower(hello.ServerName), s.known)
+	}}
 	s.srv.EnableHTTP2 = true
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are what some tests want
 	s.srv.StartTLS()
@@ -65,6 +89,30 @@ func (s *Server) SetSite(host string, site *Site) {
 	s.sites[host] = site
 }
 
+// SetAlignSite adds or replaces a Jira Align site: under .jiraalign.com or .agilecraft.com,
+// or under any other name (a company's own host), which then resolves to the imitation and
+// gets a certificate from its CA.
+func (s *Server) SetAlignSite(host string, site *AlignSite) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.align[strings.ToLower(host)] = site
+}
+
+// SetBitbucket sets how api.bitbucket.org behaves; nil answers every request as for a token
+// Bitbucket does not know (401).
+func (s *Server) SetBitbucket(b *Bitbucket) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bitbucket = b
+}
+
+// known reports whether a test registered host, so that it resolves and has a certificate.
+func (s *Server) known(host string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.align[host] != nil || s.sites[host] != nil
+}
+
 // SetLatency adds d to every answer of every site.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
@@ -84,6 +132,74 @@ func (s *Server) AuthHits(host string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.auth[host]
+}
+
+// Asked lists the request URIs (path and query, never credentials) host received, in order.
+func (s *Server) Asked(host string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.asked[host]...)
+}
+
+// MaxInFlight is the most requests to host the imitation was answering at once.
+func (s *Server) MaxInFlight(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight[host]
+}
+
+// MaxHostsInFlight is the most hosts the imitation was answering a request of at once.
+func (s *Server) MaxHostsInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxHosts
+}
+
+// HoldUntilHosts makes every answer wait until requests to n different hosts are being
+// answered at once (or the request is given up): a client that asks n hosts in parallel gets
+// its answers, one that asks fewer at a time waits until its deadline. Once n is reached, the
+// hold ends for good. It proves concurrency by counting, not by timing.
+func (s *Server) HoldUntilHosts(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = &hold{hosts: n, released: make(chan struct{})}
+}
+
+// HoldUntilRequests is HoldUntilHosts counting requests, to any hosts.
+func (s *Server) HoldUntilRequests(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = &hold{requests: n, released: make(chan struct{})}
+}
+
+// enter counts a request to host being answered and returns the channel to wait on before
+// answering (nil when nothing holds answers back).
+func (s *Server) enter(host string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight[host]++
+	s.total++
+	s.maxInFlight[host] = max(s.maxInFlight[host], s.inFlight[host])
+	s.maxHosts = max(s.maxHosts, len(s.inFlight))
+	h := s.hold
+	if h == nil {
+		return nil
+	}
+	if s.total >= h.requests && len(s.inFlight) >= h.hosts {
+		close(h.released)
+		s.hold = nil
+	}
+	return h.released
+}
+
+func (s *Server) leave(host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight[host]--
+	s.total--
+	if s.inFlight[host] == 0 {
+		delete(s.inFlight, host)
+	}
 }
 
 // Written is how many body bytes the EndlessBody answers to host wrote before the client
@@ -120,13 +236,18 @@ func (s *Server) site(host string) (*Site, time.Duration) {
 }
 
 // DialContext connects to the imitation whatever address is asked, and fails the name lookup
-// for Unresolvable sites and for hosts outside Atlassian's domains.
+// for Unresolvable sites and for hosts outside Atlassian's domains that no AlignSite names.
 func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		host = addr
 	}
-	if site, _ := s.site(host); site != nil && site.Unresolvable || !atlassianHost(host) {
+	host = strings.ToLower(host)
+	site, _ := s.site(host)
+	s.mu.Lock()
+	align := s.align[host]
+	s.mu.Unlock()
+	if site != nil && site.Unresolvable || align != nil && align.Unresolvable || !atlassianHost(host) && align == nil {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}
 	s.mu.Lock()
@@ -153,12 +274,12 @@ func (s *Server) Client(redirect func(*http.Request, []*http.Request) error) *ht
 }
 
 func atlassianHost(host string) bool {
-	for _, suffix := range []string{".atlassian.net", ".jira.com", ".atlassian-us-gov-mod.net"} {
+	for _, suffix := range []string{".atlassian.net", ".jira.com", ".atlassian-us-gov-mod.net", ".jiraalign.com", ".agilecraft.com"} {
 		if strings.HasSuffix(host, suffix) {
 			return true
 		}
 	}
-	return host == "api.atlassian.com"
+	return host == "api.atlassian.com" || host == "api.bitbucket.org" || host == "bitbucket.org"
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -171,12 +292,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "" {
 		s.auth[host]++
 	}
+	s.asked[host] = append(s.asked[host], r.URL.RequestURI())
+	align := s.align[host]
 	s.mu.Unlock()
-	w.Header().Set("X-Arequestid", fmt.Sprintf("%x", time.Now().UnixNano()))
-	if host == "api.atlassian.com" {
+	if wait := s.enter(host); wait != nil {
+		select {
+		case <-wait:
+		case <-r.Context().Done():
+		}
+	}
+	defer s.leave(host)
+	switch {
+	case host == "api.atlassian.com":
+		w.Header().Set("X-Arequestid", fmt.Sprintf("%x", time.Now().UnixNano()))
 		s.serveGateway(w, r)
 		return
+	case host == "api.bitbucket.org":
+		s.serveBitbucket(w, r)
+		return
+	case align != nil || strings.HasSuffix(host, ".jiraalign.com") || strings.HasSuffix(host, ".agilecraft.com"):
+		s.serveAlign(w, r, host, align)
+		return
 	}
+	w.Header().Set("X-Arequestid", fmt.Sprintf("%x", time.Now().UnixNano()))
 	site, latency := s.site(host)
 	if site != nil {
 		latency += site.Latency
@@ -263,7 +401,7 @@ func (s *Server) serveProduct(w http.ResponseWriter, r *http.Request, host strin
 	case product == "jira" && u.NoJira, product == "confluence" && u.NoConfluence:
 		noProductAccess(w, product)
 	default:
-		writeIdentity(w, host, product, u)
+		writeIdentity(w, host, product, u, expandsRoles(r))
 	}
 }
 
@@ -318,9 +456,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case product == "jira" && rest == "/rest/api/3/myself" && !site.NoJira:
-		writeIdentity(w, host, product, u)
+		writeIdentity(w, host, product, u, expandsRoles(r))
 	case product == "confluence" && rest == "/wiki/rest/api/user/current" && !site.NoConfluence:
-		writeIdentity(w, host, product, u)
+		writeIdentity(w, host, product, u, expandsRoles(r))
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Not Found"})
 	}

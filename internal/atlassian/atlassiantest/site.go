@@ -56,18 +56,41 @@ type User struct {
 	Captcha bool
 	// NoJira, NoConfluence: the account may not use that product (403 "not permitted to use").
 	NoJira, NoConfluence bool
+	// Roles are the Jira products (application roles) the account may use, as Jira's /myself
+	// lists them when asked with expand=applicationRoles; nil means Jira Software alone, an
+	// empty slice none.
+	Roles []Role
+}
+
+// Role is a Jira application role. A Name left empty is the one Atlassian gives the Key
+// (RoleNames).
+type Role struct{ Key, Name string }
+
+// RoleNames are the names Jira Cloud gives its application roles.
+var RoleNames = map[string]string{
+	"jira-software":          "Jira Software",
+	"jira-servicedesk":       "Jira Service Management",
+	"jira-product-discovery": "Jira Product Discovery",
+	"jira-core":              "Jira Work Management",
 }
 
 // Route is one of the addresses a connection check asks.
 type Route string
 
-// The routes of a check: the site's tenant info and products, and the gateway's products.
+// The routes of a check: the site's tenant info and products, the gateway's products, Jira
+// Align's lists and Bitbucket's user and workspaces.
 const (
 	RouteTenant            Route = "tenant"             // https://SITE/_edge/tenant_info
 	RouteJira              Route = "jira"               // https://SITE/rest/api/3/myself
 	RouteConfluence        Route = "confluence"         // https://SITE/wiki/rest/api/user/current
 	RouteGatewayJira       Route = "gateway/jira"       // https://api.atlassian.com/ex/jira/{cloudId}/rest/api/3/myself
 	RouteGatewayConfluence Route = "gateway/confluence" // https://api.atlassian.com/ex/confluence/{cloudId}/wiki/rest/api/user/current
+
+	RouteAlignTeams Route = "align/teams" // https://SITE/rest/align/api/2/Teams
+	RouteAlignUsers Route = "align/users" // https://SITE/rest/align/api/2/Users
+
+	RouteBitbucketUser       Route = "bitbucket/user"       // https://api.bitbucket.org/2.0/user
+	RouteBitbucketWorkspaces Route = "bitbucket/workspaces" // https://api.bitbucket.org/2.0/user/workspaces
 )
 
 // Reply is one of the answers Atlassian gives, forced on a route with Site.Replies.
@@ -77,10 +100,10 @@ type Reply string
 // Atlassian sends (see answers.go for the exact bytes and where they come from).
 const (
 	ReplyUnauthorized    Reply = "unauthorized"      // 401: the credentials were refused
-	ReplyScopeMismatch   Reply = "scope_mismatch"    // 401 "scope does not match" (the gateway)
-	ReplyIPBlocked       Reply = "ip_blocked"        // 403: the IP allowlist refused this address
+	ReplyScopeMismatch   Reply = "scope_mismatch"    // 401 "scope does not match" (the gateway); 403 "privilege scopes" (Bitbucket)
+	ReplyIPBlocked       Reply = "ip_blocked"        // 403: the IP allowlist (Cloudflare's error 1006 for Jira Align) refused this address
 	ReplyNoProductAccess Reply = "no_product_access" // 403: "Current user not permitted to use …"
-	ReplyForbidden       Reply = "forbidden"         // 403 whose body names no reason atlink knows
+	ReplyForbidden       Reply = "forbidden"         // 403 whose body names no reason atlink knows; Jira Align: the role may not read it
 	ReplyNotFound        Reply = "not_found"         // 404
 	ReplyRateLimited     Reply = "rate_limited"      // 429 with Site.RetryAfter
 	ReplyServerError     Reply = "server_error"      // 500
@@ -88,6 +111,7 @@ const (
 	ReplyHang            Reply = "hang"              // no answer until the client gives up
 	ReplyReset           Reply = "reset"             // the connection breaks before any answer
 	ReplyOK              Reply = "ok"                // the first user's identity, whatever the credentials
+	ReplyBadRequest      Reply = "bad_request"       // 400: Jira Align could not read the token
 )
 
 // CloudID returns a UUID made from name, the same each time: a cloud id for a test site.

@@ -1,0 +1,170 @@
+package atlassian_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+)
+
+// checkAll runs every check at once with one Checker and returns their errors.
+func checkAll(c *atlassian.Checker, crs []atlassian.Credentials) []error {
+	errs := make([]error, len(crs))
+	var wg sync.WaitGroup
+	for i, cr := range crs {
+		wg.Go(func() { _, errs[i] = c.Check(context.Background(), cr) })
+	}
+	wg.Wait()
+	return errs
+}
+
+// TestPerHostLimit: twenty accounts on one site checked at once by one Checker never have
+// more than PerHost requests under way to that site. The imitation holds its answers until
+// PerHost requests are in flight, so the limit is also reached, not merely respected: the
+// count is exact whatever the machine's speed.
+func TestPerHostLimit(t *testing.T) {
+	const host = "crowd.atlassian.net"
+	tests := []struct {
+		name    string
+		perHost int
+		want    int
+	}{
+		{"default", 0, atlassian.DefaultPerHost},
+		{"one at a time", 1, 1},
+		{"two", 2, 2},
+		{"no limit", -1, 20 * 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := atlassiantest.NewServer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(srv.Close)
+			site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host)}
+			var crs []atlassian.Credentials
+			for i := range 20 {
+				email := fmt.Sprintf("user%02d@acme.example", i)
+				site.Users = append(site.Users, user(email, nil))
+				crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+			}
+			srv.SetSite(host, site)
+			srv.HoldUntilRequests(tt.want) // without a limit: every request of every check at once
+			c := checker(srv)
+			c.Timeout = 20 * time.Second
+			c.PerHost = tt.perHost
+			for i, err := range checkAll(c, crs) {
+				if err != nil {
+					t.Fatalf("check %d: %v", i, err)
+				}
+			}
+			if got := srv.MaxInFlight(host); got != tt.want {
+				t.Errorf("at most %d requests to %s at once, want %d", got, host, tt.want)
+			}
+		})
+	}
+}
+
+// TestPerHostLimitOnTheGateway: scoped tokens of ten sites all go to api.atlassian.com, which
+// gets no more than DefaultPerHost requests at once from one Checker.
+func TestPerHostLimitOnTheGateway(t *testing.T) {
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	var crs []atlassian.Credentials
+	for i := range 10 {
+		host := fmt.Sprintf("scoped%d.atlassian.net", i)
+		srv.SetSite(host, &atlassiantest.Site{CloudID: atlassiantest.CloudID(host),
+			Users: []atlassiantest.User{user("ana@acme.example", func(u *atlassiantest.User) { u.Scoped = true })}})
+		crs = append(crs, atlassian.Credentials{Site: host, Email: "ana@acme.example", Token: token})
+	}
+	srv.SetLatency(20 * time.Millisecond) // lets requests overlap; the bound below holds at any speed
+	for i, err := range checkAll(checker(srv), crs) {
+		if err != nil {
+			t.Fatalf("check %d: %v", i, err)
+		}
+	}
+	if got := srv.MaxInFlight(atlassian.GatewayHost); got > atlassian.DefaultPerHost || got == 0 {
+		t.Errorf("%d requests to the gateway at once, want 1 to %d", got, atlassian.DefaultPerHost)
+	}
+}
+
+// TestHundredSitesAtOnce: a hundred accounts on a hundred sites are all asked at once: the
+// imitation answers nothing until a request of every site is in flight, so a check held back
+// by a cap across hosts would wait until its deadline and fail.
+func TestHundredSitesAtOnce(t *testing.T) {
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	var crs []atlassian.Credentials
+	for i := range 100 {
+		host := fmt.Sprintf("site%03d.atlassian.net", i)
+		srv.SetSite(host, &atlassiantest.Site{CloudID: atlassiantest.CloudID(host), Users: []atlassiantest.User{user("ana@acme.example", nil)}})
+		crs = append(crs, atlassian.Credentials{Site: host, Email: "ana@acme.example", Token: token})
+	}
+	srv.HoldUntilHosts(100)
+	c := checker(srv)
+	c.Timeout = 20 * time.Second
+	for i, err := range checkAll(c, crs) {
+		if err != nil {
+			t.Fatalf("check %d: %v", i, err)
+		}
+	}
+	if got := srv.MaxHostsInFlight(); got < 100 {
+		t.Errorf("at most %d sites asked at once, want 100", got)
+	}
+}
+
+// TestWaitingForAHostEndsWithTheCheck: a check waiting for a slot to a host whose requests
+// hang ends at its deadline, as a timeout of the steps it could not ask.
+func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
+	const host = "stuck.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	hang := atlassiantest.ReplyHang
+	srv.SetSite(host, &atlassiantest.Site{CloudID: atlassiantest.CloudID(host), Users: []atlassiantest.User{user("ana@acme.example", nil)},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteTenant: hang, atlassiantest.RouteJira: hang, atlassiantest.RouteConfluence: hang}})
+	c := checker(srv)
+	c.PerHost = 3
+	c.Timeout = 10 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Check(ctx, atlassian.Credentials{Site: host, Email: "ana@acme.example", Token: token})
+		first <- err
+	}()
+	// Wait until the first check holds every slot to the host.
+	for srv.MaxInFlight(host) < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	var rec recorder
+	short, stop := context.WithTimeout(rec.ctx(), 200*time.Millisecond)
+	defer stop()
+	res, err := c.Check(short, atlassian.Credentials{Site: host, Email: "bo@acme.example", Token: token})
+	if k := atlassian.KindOf(err); k != atlassian.KindTimeout {
+		t.Fatalf("kind %q (%v), want timeout", k, err)
+	}
+	for _, e := range res.Steps[:3] {
+		if e.Phase != atlassian.PhaseDone || e.Outcome != "timeout" || e.Status != 0 {
+			t.Errorf("%s ended %s %q, want done with timeout", e.Step, e.Phase, e.Outcome)
+		}
+	}
+	if got := srv.MaxInFlight(host); got != 3 {
+		t.Errorf("%d requests to %s at once, want 3", got, host)
+	}
+	cancel()
+	if k := atlassian.KindOf(<-first); k != atlassian.KindCanceled {
+		t.Errorf("the first check ended %q, want canceled", k)
+	}
+}
