@@ -12,6 +12,7 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
 )
 
 func TestCtrlNOpensTheAddViewWithTheCursorInSite(t *testing.T) {
@@ -439,5 +440,27 @@ func TestTheClipboardIsClearedOfTheTypedToken(t *testing.T) {
 				h.assertHides("cleared the clipboard")
 			}
 		})
+	}
+}
+
+func TestAHostileDisplayNameReachesNoLabelAsSent(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
+		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana\x1b]0;pwned\x07\n✓ Linked bank\u202eknab\u200b"}}})
+	h.u.showAdd()
+	h.fillForm("evil", "ana@acme.example", anaToken)
+	test.Tap(h.u.add.testBtn)
+	test.Tap(h.u.add.linkBtn)
+	if h.u.add != nil {
+		t.Fatalf("not linked:\n%s", h.text())
+	}
+	text := h.text()
+	for _, bad := range []string{"\x1b", "\x07", "\n", "\u202e", "\u200b"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the window shows %q:\n%q", bad, text)
+		}
+	}
+	if rows := h.rows(); len(rows) != 1 || !strings.Contains(rows[0], "Ana]0;pwned ✓ Linked bankknab") {
+		t.Errorf("rows = %q", rows)
 	}
 }
