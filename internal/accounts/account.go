@@ -17,18 +17,32 @@ const DateLayout = "2006-01-02"
 // Account is one linked Atlassian account. Its token is not a field: it lives in the keychain
 // under ID.
 type Account struct {
-	// ID is stable for the life of the account and names its keychain item: site and email,
-	// so the same email on two sites never collides and a re-link finds its item.
-	ID          string        `json:"id"`
-	Name        string        `json:"name"`
-	Site        string        `json:"site"`
-	Email       string        `json:"email"`
+	// ID is stable for the life of the account and names its keychain item: the principal
+	// (the email, or a Jira Align user) and the site, so the same email on two sites never
+	// collides and a re-link finds its item. See AccountID.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Type is the type of account. An index written before types existed has none: its
+	// accounts are TypeCloud, and are read as such.
+	Type  atlassian.Type `json:"type"`
+	Site  string         `json:"site"`
+	Email string         `json:"email"` // empty only for a Jira Align account linked with a Jira Align token
+	// CloudID and Via are how a cloud account was reached: its cloud id, and the site or the
+	// api.atlassian.com gateway (scoped tokens).
 	CloudID     string        `json:"cloud_id,omitempty"`
 	Via         atlassian.Via `json:"via,omitempty"`
 	AccountID   string        `json:"account_id,omitempty"`
 	DisplayName string        `json:"display_name,omitempty"`
-	Added       time.Time     `json:"added"`
-	LastCheck   *Check        `json:"last_check,omitempty"`
+	// Username is the Bitbucket username (git over HTTPS takes it, not the email).
+	Username string `json:"username,omitempty"`
+	// Workspaces are the slugs of the Bitbucket workspaces the user belongs to, as the last
+	// successful check listed them (its first page).
+	Workspaces []string `json:"workspaces,omitempty"`
+	// JiraProducts are the keys of the Jira products the account may use (jira-software,
+	// jira-servicedesk …), as the last successful check of a cloud account named them.
+	JiraProducts []string  `json:"jira_products,omitempty"`
+	Added        time.Time `json:"added"`
+	LastCheck    *Check    `json:"last_check,omitempty"`
 	// Expires is the token's expiry date (YYYY-MM-DD) as the user gave it, or empty.
 	Expires string `json:"expires,omitempty"`
 	// Pending is set while a keychain operation on the account is under way, and stays when
@@ -69,9 +83,17 @@ type Check struct {
 	Products map[string]string `json:"products,omitempty"`
 }
 
-// AccountID returns the keychain user of the account with this site and email.
-func AccountID(site, email string) string {
-	return strings.ToLower(email) + "@" + site
+// AccountID returns the id, and keychain user, of the account of principal on site: for
+// credentials sent as email and token the principal is the email (lower-cased here), for a
+// Jira Align token "user-<digits>" (atlassian.Credentials.Principal). Accounts linked before
+// types existed have the id of their email and site, so their keychain items keep working.
+func AccountID(site, principal string) string {
+	return strings.ToLower(principal) + "@" + site
+}
+
+// Credentials are the account's credentials with token, for a check.
+func (a Account) Credentials(token string) atlassian.Credentials {
+	return atlassian.Credentials{Type: a.Type, Site: a.Site, Email: a.Email, Token: token}
 }
 
 // State is what a glance at an account should tell.

@@ -15,8 +15,11 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// indexVersion is the format of the index file this atlink writes.
-const indexVersion = 1
+// indexVersion is the format of the index file this atlink writes. Version 2 gave accounts a
+// type (cloud, align, bitbucket) and the fields of the new types; a version 1 file (no type)
+// holds cloud accounts and is read as such, its ids and keychain items unchanged. A file of a
+// later version is never read nor overwritten.
+const indexVersion = 2
 
 // IndexFile is the name of the index inside the store's directory.
 const IndexFile = "accounts.json"

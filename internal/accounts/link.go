@@ -37,7 +37,11 @@ var errTakenOver = errors.New("the account's pending marker was replaced")
 // see. While the marker is live, Remove and other Links of the account fail with
 // account_busy. Link reports success only with the token stored and the row confirmed.
 func (s *Store) Link(ctx context.Context, cr atlassian.Credentials, opt LinkOptions) (Account, bool, error) {
-	cr, err := atlassian.ParseCredentials(cr.Site, cr.Email, cr.Token)
+	at, ok := atlassian.TypeOf(cr.Type)
+	if !ok {
+		return Account{}, false, &atlassian.Error{Kind: atlassian.KindInvalidInput, Field: atlassian.FieldType, Detail: "atlink does not know this type of account"}
+	}
+	cr, err := at.ParseCredentials(cr.Site, cr.Email, cr.Token)
 	if err != nil {
 		return Account{}, false, err
 	}
@@ -49,9 +53,10 @@ func (s *Store) Link(ctx context.Context, cr atlassian.Credentials, opt LinkOpti
 	if opt.Expires, err = ParseExpiry(opt.Expires); err != nil {
 		return Account{}, false, err
 	}
-	id := AccountID(cr.Site, cr.Email)
+	id := AccountID(cr.Site, cr.Principal())
 	if opt.Rotate != nil && opt.Rotate.ID != id {
-		return Account{}, false, &Error{Kind: KindInvalidName, Name: opt.Rotate.Name, Detail: "a new token keeps the account's site and email"}
+		return Account{}, false, &Error{Kind: KindInvalidName, Name: opt.Rotate.Name,
+			Detail: "a new token keeps the account's site and email (and, for Jira Align, its kind of token)"}
 	}
 
 	mark := s.newPending(ctx, PendingLink)
@@ -86,11 +91,11 @@ func (s *Store) Link(ctx context.Context, cr atlassian.Credentials, opt LinkOpti
 		}
 		name := opt.Name
 		if name == "" {
-			name = ix.uniqueName(atlassian.SiteName(cr.Site))
+			name = ix.uniqueName(at.DefaultName(cr.Site))
 		} else if ix.byName(name) >= 0 {
 			return taken(name)
 		}
-		ix.Accounts = append(ix.Accounts, Account{ID: id, Name: name, Site: cr.Site, Email: cr.Email, Added: now, Pending: mark, keyOK: true})
+		ix.Accounts = append(ix.Accounts, Account{ID: id, Name: name, Type: at.Type(), Site: cr.Site, Email: cr.Email, Added: now, Pending: mark, keyOK: true})
 		created = true
 		return nil
 	})

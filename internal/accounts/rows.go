@@ -15,8 +15,9 @@ type Damage string
 // The ways a row can be damaged, in the order they are checked.
 const (
 	DamageUnreadable    Damage = "unreadable"     // the row is not an account at all
+	DamageType          Damage = "unknown_type"   // a type of account this atlink does not know
 	DamageEmail         Damage = "bad_email"      // not one plain email address
-	DamageSite          Damage = "bad_site"       // not an Atlassian Cloud site host
+	DamageSite          Damage = "bad_site"       // not a site host of the account's type
 	DamageID            Damage = "id_mismatch"    // the id is not the one of its site and email
 	DamageName          Damage = "bad_name"       // not a valid account name
 	DamagePending       Damage = "bad_pending"    // a pending marker atlink does not know
@@ -30,6 +31,7 @@ const (
 	maxAccountID   = 128
 	maxShort       = 64
 	maxDamagedText = 256
+	maxListed      = 100 // workspaces, Jira products
 )
 
 // checkRows turns the rows of the index into accounts, checking each as it is read: the
@@ -63,7 +65,7 @@ func checkRows(rows []json.RawMessage) []Account {
 	// and no sound row owns that item.
 	for i := range out {
 		a := &out[i]
-		a.keyOK = a.Damage == "" || validKey(a.ID) && !ids[a.ID]
+		a.keyOK = a.Damage == "" || validKey(*a) && !ids[a.ID]
 		if a.Damage != "" {
 			cleanDamaged(a)
 		}
@@ -76,6 +78,9 @@ func checkRow(raw json.RawMessage) Account {
 	if err := json.Unmarshal(raw, &a); err != nil || string(raw) == "null" {
 		a = Account{}
 		a.Damage = DamageUnreadable
+	}
+	if a.Damage == "" && a.Type == "" {
+		a.Type = atlassian.TypeCloud // written before types existed
 	}
 	if a.Damage == "" {
 		a.Damage = rowDamage(a)
@@ -93,12 +98,15 @@ func checkRow(raw json.RawMessage) Account {
 
 // rowDamage is the first check a row fails, or "".
 func rowDamage(a Account) Damage {
+	at, known := atlassian.TypeOf(a.Type)
 	switch {
-	case !validEmail(a.Email):
+	case !known:
+		return DamageType
+	case !(a.Email == "" && a.Type == atlassian.TypeAlign) && !validEmail(a.Email):
 		return DamageEmail
-	case !atlassian.IsSiteHost(a.Site):
+	case !siteOf(at, a.Site):
 		return DamageSite
-	case a.ID != AccountID(a.Site, a.Email):
+	case !idOf(a):
 		return DamageID
 	case ValidName(a.Name) != nil:
 		return DamageName
@@ -121,14 +129,38 @@ func validPending(p Pending) bool {
 	return false
 }
 
-// validKey reports whether id has the shape of AccountID: a lower-case email, '@', a site host.
-func validKey(id string) bool {
-	i := strings.LastIndex(id, "@")
-	if i <= 0 {
+// siteOf reports whether host is a site of type at exactly as its ParseSite returns it.
+func siteOf(at atlassian.AccountType, host string) bool {
+	addr, err := at.ParseSite(host, true)
+	return err == nil && addr.Host == host && addr.ProxySuffix == ""
+}
+
+// idOf reports whether a's id is AccountID of its site and a principal its type gives: the
+// email, or for a Jira Align token the Jira Align user (whether or not an email was given).
+func idOf(a Account) bool {
+	principal, ok := strings.CutSuffix(a.ID, "@"+a.Site)
+	switch {
+	case !ok:
+		return false
+	case a.Email != "" && principal == strings.ToLower(a.Email):
+		return true
+	}
+	return a.Type == atlassian.TypeAlign && atlassian.IsAlignPrincipal(principal)
+}
+
+// validKey reports whether a's id has the shape of AccountID for a's type: a lower-case
+// principal (an email, or for Jira Align a Jira Align user), '@', a site host of that type.
+func validKey(a Account) bool {
+	at, known := atlassian.TypeOf(a.Type)
+	i := strings.LastIndex(a.ID, "@")
+	if !known || i <= 0 {
 		return false
 	}
-	email, site := id[:i], id[i+1:]
-	return validEmail(email) && email == strings.ToLower(email) && atlassian.IsSiteHost(site)
+	principal, site := a.ID[:i], a.ID[i+1:]
+	if principal != strings.ToLower(principal) {
+		return false
+	}
+	return (validEmail(principal) || a.Type == atlassian.TypeAlign && atlassian.IsAlignPrincipal(principal)) && siteOf(at, site)
 }
 
 // cleanSound cleans and bounds the strings that came from a site and were stored in the index
@@ -138,6 +170,9 @@ func cleanSound(a *Account) {
 	a.AccountID = safetext.Line(a.AccountID, maxAccountID)
 	a.CloudID = safetext.Line(a.CloudID, maxShort)
 	a.Via = atlassian.Via(safetext.Line(string(a.Via), maxShort))
+	a.Username = safetext.Line(a.Username, maxShort)
+	a.Workspaces = cleanList(a.Workspaces, maxListed)
+	a.JiraProducts = cleanList(a.JiraProducts, maxListed)
 	if _, err := time.Parse(DateLayout, a.Expires); err != nil {
 		a.Expires = ""
 	}
@@ -154,6 +189,20 @@ func cleanSound(a *Account) {
 			c.Products = clean
 		}
 	}
+}
+
+// cleanList cleans and bounds a list of short names from the index.
+func cleanList(list []string, max int) []string {
+	if len(list) > max {
+		list = list[:max]
+	}
+	out := list[:0:0]
+	for _, v := range list {
+		if v = safetext.Line(v, maxShort); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // cleanDamaged makes the identity fields of a damaged row safe to show.

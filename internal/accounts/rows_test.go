@@ -99,6 +99,14 @@ func TestDamagedRows(t *testing.T) {
 		{"the name of a sound row", `{"id":"ana@acme.example@wiki.atlassian.net","name":"ACME","site":"wiki.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
 			accounts.DamageDuplicateName, "ACME", "ana@acme.example@wiki.atlassian.net", true},
 		{"not an account at all", `"just a string"`, accounts.DamageUnreadable, "", "", false},
+		{"a type this atlink does not know", `{"id":"ana@acme.example@dc.acme.example","name":"dc","type":"datacenter","site":"dc.acme.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+			accounts.DamageType, "dc", "ana@acme.example@dc.acme.example", false},
+		{"a Bitbucket account on another host", `{"id":"ana@acme.example@evil.example","name":"bb","type":"bitbucket","site":"evil.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+			accounts.DamageSite, "bb", "ana@acme.example@evil.example", false},
+		{"a cloud account with a Jira Align user's id", `{"id":"user-42@acme.atlassian.net","name":"c42","type":"cloud","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+			accounts.DamageID, "c42", "user-42@acme.atlassian.net", false},
+		{"a cloud account without an email", `{"id":"@acme.atlassian.net","name":"nomail","type":"cloud","site":"acme.atlassian.net","email":"","added":"2026-01-02T00:00:00Z"}`,
+			accounts.DamageEmail, "nomail", "@acme.atlassian.net", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,5 +326,30 @@ func TestLeftoverTemporaryFilesAreSwept(t *testing.T) {
 	}
 	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the leftover is still there: %v", err)
+	}
+}
+
+// TestSoundRowsOfEveryType reads rows of each type as this atlink writes them: none is damaged.
+func TestSoundRowsOfEveryType(t *testing.T) {
+	rows := map[string]string{
+		"cloud, from before types": soundRow,
+		"cloud":                    `{"id":"ana@acme.example@wiki.atlassian.net","name":"wiki","type":"cloud","site":"wiki.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+		"align with an Atlassian token": `{"id":"ana@acme.example@acme.jiraalign.com","name":"align","type":"align","site":"acme.jiraalign.com","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+		"align with a Jira Align token":  `{"id":"user-1234@acme.agilecraft.com","name":"craft","type":"align","site":"acme.agilecraft.com","email":"","added":"2026-01-02T00:00:00Z"}`,
+		"align token and an email":       `{"id":"user-77@align.acme-corp.example","name":"corp","type":"align","site":"align.acme-corp.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+		"bitbucket": `{"id":"ana@acme.example@bitbucket.org","name":"bitbucket","type":"bitbucket","site":"bitbucket.org","email":"ana@acme.example","username":"ana-lima","workspaces":["acme","tools"],"added":"2026-01-02T00:00:00Z"}`,
+	}
+	for name, row := range rows {
+		t.Run(name, func(t *testing.T) {
+			s := newStore(t, &accountstest.MemKeychain{})
+			writeRows(t, s.Dir(), row)
+			list, err := s.List()
+			if err != nil || len(list) != 1 {
+				t.Fatalf("List = %+v, %v", list, err)
+			}
+			if a := list[0]; a.Damage != "" || a.Type == "" {
+				t.Errorf("%s: damage %q, type %q", a.Name, a.Damage, a.Type)
+			}
+		})
 	}
 }

@@ -330,3 +330,51 @@ func TestCrashBetweenKeychainAndIndexIsRepairedByRelinking(t *testing.T) {
 		t.Errorf("%d keychain items, want 1", kc.Len())
 	}
 }
+
+type recordingChecker struct{ got []atlassian.Credentials }
+
+func (c *recordingChecker) Check(_ context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	c.got = append(c.got, cr)
+	return atlassian.Result{Type: cr.Type, Site: cr.Site, Email: cr.Email}, nil
+}
+
+// TestLinkEveryType links an account of each type: its id, default name and type, and the
+// credentials a check gets back from the keychain and the index.
+func TestLinkEveryType(t *testing.T) {
+	const alignToken = "user:1234|a/b|c;d&e<f{g"
+	tests := []struct {
+		name     string
+		cr       atlassian.Credentials
+		wantID   string
+		wantName string
+	}{
+		{"cloud", atlassian.Credentials{Type: atlassian.TypeCloud, Site: "acme", Email: "Ana@acme.example", Token: "tok"},
+			"ana@acme.example@acme.atlassian.net", "acme"},
+		{"align with an Atlassian token", atlassian.Credentials{Type: atlassian.TypeAlign, Site: "https://acme.jiraalign.com/RoadmapsEpic", Email: "ana@acme.example", Token: "tok"},
+			"ana@acme.example@acme.jiraalign.com", "acme"},
+		{"align with a Jira Align token and no email", atlassian.Credentials{Type: atlassian.TypeAlign, Site: "align.acme-corp.example", Token: alignToken},
+			"user-1234@align.acme-corp.example", "align"},
+		{"bitbucket", atlassian.Credentials{Type: atlassian.TypeBitbucket, Site: "https://bitbucket.org/acme/repo", Email: "ana@acme.example", Token: "tok"},
+			"ana@acme.example@bitbucket.org", "bitbucket"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(t, accountstest.RealKeychainOrMemory(t))
+			a, _, err := s.Link(ctx, tt.cr, accounts.LinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _, _ = s.Remove(ctx, a.Name) })
+			if a.ID != tt.wantID || a.Name != tt.wantName || a.Type != tt.cr.Type {
+				t.Errorf("linked %q %q %q, want %q %q %q", a.ID, a.Name, a.Type, tt.wantID, tt.wantName, tt.cr.Type)
+			}
+			c := &recordingChecker{}
+			if _, err := s.Check(ctx, a, c); err != nil {
+				t.Fatal(err)
+			}
+			if len(c.got) != 1 || c.got[0].Type != tt.cr.Type || c.got[0].Site != a.Site || c.got[0].Email != a.Email || c.got[0].Token != tt.cr.Token {
+				t.Errorf("the check got %+v", c.got)
+			}
+		})
+	}
+}

@@ -85,13 +85,13 @@ type Checker interface {
 func (s *Store) Check(ctx context.Context, a Account, c Checker) (atlassian.Result, error) {
 	cur, err := s.current(a)
 	if err != nil {
-		return atlassian.Result{Site: a.Site, Email: a.Email}, err
+		return atlassian.Result{Type: a.Type, Site: a.Site, Email: a.Email}, err
 	}
 	tok, err := s.token(ctx, cur)
 	if err != nil {
-		return atlassian.Result{Site: cur.Site, Email: cur.Email}, err
+		return atlassian.Result{Type: cur.Type, Site: cur.Site, Email: cur.Email}, err
 	}
-	return c.Check(ctx, atlassian.Credentials{Site: cur.Site, Email: cur.Email, Token: tok})
+	return c.Check(ctx, cur.Credentials(tok))
 }
 
 // Test checks the account and records the outcome in the index.
@@ -148,5 +148,13 @@ func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time
 		}
 		a.AccountID = res.Identity.AccountID
 		a.DisplayName = res.Identity.DisplayName
+		a.Username = res.Identity.Username
+		if res.Workspaces != nil { // nil: they could not be listed this time
+			a.Workspaces = res.Workspaces
+		}
+		a.JiraProducts = nil
+		for _, p := range res.JiraProducts {
+			a.JiraProducts = append(a.JiraProducts, p.Key)
+		}
 	}
 }

@@ -98,6 +98,13 @@ func (alignType) scheme(token string) AuthScheme {
 	return AuthBasic
 }
 
+// IsAlignPrincipal reports whether p is the principal Credentials.Principal gives a Jira Align
+// token: "user-" and the 1 to 19 digits of the Jira Align user.
+func IsAlignPrincipal(p string) bool {
+	digits, ok := strings.CutPrefix(p, "user-")
+	return ok && digits != "" && len(digits) <= 19 && strings.Trim(digits, "0123456789") == ""
+}
+
 func (at alignType) principal(cr Credentials) string {
 	if at.scheme(cr.Token) == AuthBearer {
 		user, _ := alignUser(cr.Token)
