@@ -332,12 +332,12 @@ func TestLeftoverTemporaryFilesAreSwept(t *testing.T) {
 // TestSoundRowsOfEveryType reads rows of each type as this atlink writes them: none is damaged.
 func TestSoundRowsOfEveryType(t *testing.T) {
 	rows := map[string]string{
-		"cloud, from before types": soundRow,
-		"cloud":                    `{"id":"ana@acme.example@wiki.atlassian.net","name":"wiki","type":"cloud","site":"wiki.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+		"cloud, from before types":      soundRow,
+		"cloud":                         `{"id":"ana@acme.example@wiki.atlassian.net","name":"wiki","type":"cloud","site":"wiki.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
 		"align with an Atlassian token": `{"id":"ana@acme.example@acme.jiraalign.com","name":"align","type":"align","site":"acme.jiraalign.com","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
-		"align with a Jira Align token":  `{"id":"user-1234@acme.agilecraft.com","name":"craft","type":"align","site":"acme.agilecraft.com","email":"","added":"2026-01-02T00:00:00Z"}`,
-		"align token and an email":       `{"id":"user-77@align.acme-corp.example","name":"corp","type":"align","site":"align.acme-corp.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
-		"bitbucket": `{"id":"ana@acme.example@bitbucket.org","name":"bitbucket","type":"bitbucket","site":"bitbucket.org","email":"ana@acme.example","username":"ana-lima","workspaces":["acme","tools"],"added":"2026-01-02T00:00:00Z"}`,
+		"align with a Jira Align token": `{"id":"user-1234@acme.agilecraft.com","name":"craft","type":"align","site":"acme.agilecraft.com","email":"","added":"2026-01-02T00:00:00Z"}`,
+		"align token and an email":      `{"id":"user-77@align.acme-corp.example","name":"corp","type":"align","site":"align.acme-corp.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+		"bitbucket":                     `{"id":"ana@acme.example@bitbucket.org","name":"bitbucket","type":"bitbucket","site":"bitbucket.org","email":"ana@acme.example","username":"ana-lima","workspaces":["acme","tools"],"added":"2026-01-02T00:00:00Z"}`,
 	}
 	for name, row := range rows {
 		t.Run(name, func(t *testing.T) {
