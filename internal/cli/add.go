@@ -14,36 +14,61 @@ import (
 )
 
 type addFlags struct {
-	site, email, name, expires string
-	noVerify, json             bool
+	site, email, name, expires, typ string
+	noVerify, json                  bool
 }
 
 func newAdd(env *Env) *cobra.Command {
 	var f addFlags
 	cmd := &cobra.Command{
-		Use:   "add --site SITE --email EMAIL",
+		Use:   "add [--type TYPE] --site SITE --email EMAIL",
 		Short: "Link an account: check its API token, then keep it in the keychain",
-		Long: `Link an Atlassian Cloud account. The API token is read from standard input: typed at a
-hidden prompt on a terminal, or the first line of a pipe. It is never taken from an argument or
-an environment variable, where other programs could read it.
+		Long: `Link an account: a Jira and Confluence Cloud site (type cloud), a Jira Align site (align)
+or Bitbucket Cloud (bitbucket). The type follows from the site's address (*.atlassian.net,
+*.jiraalign.com or *.agilecraft.com, bitbucket.org); --type sets it, and is needed for a
+Jira Align site under a company's own host name. Bitbucket needs no --site.
 
-The token is checked first and stored only if the check passes (unless --no-verify). Linking a
-site and email that are already linked replaces the token and keeps the account's name.`,
+The API token is read from standard input: typed at a hidden prompt on a terminal, or the
+first line of a pipe. It is never taken from an argument or an environment variable, where
+other programs could read it. --email may be left out only with a Jira Align API token (the
+kind made in Jira Align, shaped user:<digits>|…).
+
+The token is checked first and stored only if the check passes (unless --no-verify). Linking an
+account that is already linked replaces the token and keeps the account's name.`,
 		Example: `  atlink add --site acme.atlassian.net --email ana@acme.example
-  pass show atlassian | atlink add --site acme --email ana@acme.example --json`,
+  pass show atlassian | atlink add --site acme --email ana@acme.example --json
+  atlink add --site https://acme.jiraalign.com --email ana@acme.example
+  atlink add --type align --site align.acme-corp.example
+  atlink add --type bitbucket --email ana@acme.example`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAdd(cmd, env, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.site, "site", "", "the site, like acme.atlassian.net (a pasted Jira or Confluence URL works)")
+	fl.StringVar(&f.typ, "type", "", "cloud, align or bitbucket (default: from the site's address)")
+	fl.StringVar(&f.site, "site", "", "the site, like acme.atlassian.net (a pasted URL of any page works)")
 	fl.StringVar(&f.email, "email", "", "the email of the Atlassian account that created the token")
-	fl.StringVar(&f.name, "name", "", "a name for the account (default: the site's first label)")
+	fl.StringVar(&f.name, "name", "", "a name for the account (default: the site's first label, or bitbucket)")
 	fl.StringVar(&f.expires, "expires", "", "the token's expiry date, YYYY-MM-DD, for reminders")
 	fl.BoolVar(&f.noVerify, "no-verify", false, "store the token without checking it")
 	fl.BoolVar(&f.json, "json", false, "print the outcome as JSON")
-	_ = cmd.MarkFlagRequired("site")
-	_ = cmd.MarkFlagRequired("email")
 	return cmd
+}
+
+// addType is the type of account to link: --type when given (explicit), else the one the
+// site's address names, else cloud.
+func addType(f addFlags) (atlassian.AccountType, bool, error) {
+	t, explicit := atlassian.TypeCloud, false
+	if f.typ != "" {
+		parsed, err := atlassian.ParseType(f.typ)
+		if err != nil {
+			return nil, false, err
+		}
+		t, explicit = parsed, true
+	} else if detected, ok := atlassian.DetectType(f.site); ok {
+		t = detected
+	}
+	at, _ := atlassian.TypeOf(t)
+	return at, explicit, nil
 }
 
 func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
@@ -56,45 +81,54 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		}
 		return exitError{exitCode(err)}
 	}
-	addr, err := atlassian.ParseSiteAddress(f.site)
+	at, explicit, err := addType(f)
 	if err != nil {
 		return fail(err, atlassian.Result{})
 	}
-	site := addr.Host
+	s.Type = at.Type()
+	site := f.site
+	if site == "" && at.Type() == atlassian.TypeBitbucket {
+		site = atlassian.BitbucketHost // Bitbucket Cloud has one site
+	}
+	addr, err := at.ParseSite(site, explicit)
+	if err != nil {
+		return fail(err, atlassian.Result{Type: at.Type()})
+	}
+	s.Site = addr.Host
 	if addr.ProxySuffix != "" && !f.json {
-		fmt.Fprintf(env.Err, "The address went through a security proxy (%s): atlink uses the site itself, %s.\n", addr.ProxySuffix, site)
+		fmt.Fprintf(env.Err, "The address went through a security proxy (%s): atlink uses the site itself, %s.\n", addr.ProxySuffix, addr.Host)
 	}
-	s.Site = site
-	email, err := atlassian.ParseEmail(f.email)
-	if err != nil {
-		return fail(err, atlassian.Result{})
+	if f.email != "" {
+		email, err := atlassian.ParseEmail(f.email)
+		if err != nil {
+			return fail(err, atlassian.Result{Type: at.Type()})
+		}
+		s.Email = email
 	}
-	s.Email = email
 	if f.name != "" {
 		if err := accounts.ValidName(f.name); err != nil {
-			return fail(err, atlassian.Result{})
+			return fail(err, atlassian.Result{Type: at.Type()})
 		}
 	}
 	if _, err := accounts.ParseExpiry(f.expires); err != nil {
-		return fail(err, atlassian.Result{})
+		return fail(err, atlassian.Result{Type: at.Type()})
 	}
-	raw, err := readToken(env, site, email)
+	raw, err := readToken(env, at, s)
 	if err != nil {
-		return fail(err, atlassian.Result{})
+		return fail(err, atlassian.Result{Type: at.Type()})
 	}
-	token, err := atlassian.ParseToken(raw)
+	cr, err := at.ParseCredentials(s.Site, s.Email, raw)
 	if err != nil {
-		return fail(err, atlassian.Result{})
+		return fail(err, atlassian.Result{Type: at.Type()})
 	}
-	cr := atlassian.Credentials{Site: site, Email: email, Token: token}
 
 	opt := accounts.LinkOptions{Name: f.name, Expires: f.expires}
-	var res atlassian.Result
+	res := atlassian.Result{Type: at.Type()}
 	if !f.noVerify {
 		checker := atlassian.NewChecker(env.HTTP)
 		checker.Timeout = env.checkTimeout()
 		if !f.json {
-			fmt.Fprintf(env.Err, "Checking %s on %s…\n", email, site)
+			fmt.Fprintf(env.Err, "Checking %s…\n", cr)
 		}
 		res, err = checker.Check(cmd.Context(), cr)
 		if err != nil {
@@ -119,7 +153,7 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		verb = "Replaced the token of"
 	}
 	if f.noVerify {
-		fmt.Fprintf(env.Out, "✓ %s %s (%s on %s) without checking it. 'atlink test %s' checks it.\n", verb, a.Name, a.Email, a.Site, a.Name)
+		fmt.Fprintf(env.Out, "✓ %s %s (%s) without checking it. 'atlink test %s' checks it.\n", verb, a.Name, who(a), a.Name)
 	} else {
 		printSuccess(env.Out, verb, a, res)
 	}
@@ -130,9 +164,13 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 }
 
 // readToken reads the token: at a hidden prompt on a terminal, else the first line of stdin.
-func readToken(env *Env, site, email string) (string, error) {
+func readToken(env *Env, at atlassian.AccountType, s subject) (string, error) {
 	if env.ReadSecret != nil {
-		fmt.Fprintf(env.Err, "API token for %s on %s (typing is hidden): ", email, site)
+		whose := s.Site
+		if s.Email != "" {
+			whose = s.Email + " on " + s.Site
+		}
+		fmt.Fprintf(env.Err, "API token for %s, %s (typing is hidden): ", at.Title(), whose)
 		return env.ReadSecret()
 	}
 	line, err := bufio.NewReaderSize(io.LimitReader(env.In, 64<<10), 64<<10).ReadString('\n')

@@ -16,8 +16,10 @@ import (
 )
 
 const (
-	anaToken = "ATATT3xFfGF0-ana-secret-token"
-	boToken  = "ATATT3xFfGF0-bo-scoped-token"
+	anaToken   = "ATATT3xFfGF0-ana-secret-token"
+	boToken    = "ATATT3xFfGF0-bo-scoped-token"
+	bbToken    = "ATATT3xFfGF0-bitbucket-scoped-token"
+	alignToken = "user:1234|aB3/|;&<{x9"
 )
 
 // world is a store, an Atlassian imitation and every output the commands wrote, so a test can
@@ -51,6 +53,18 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyRateLimited, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyRateLimited}})
 	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
+	fake.SetAlignSite("acme.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
+		{ID: 1234, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", APIToken: anaToken, AlignToken: alignToken}}})
+	fake.SetAlignSite("align.acme-corp.example", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
+		{ID: 77, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", AlignToken: atlassiantest.AlignToken(77, "corp|;&<{")}}})
+	fake.SetAlignSite("strict.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
+		{ID: 5, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", APIToken: anaToken, RoleLimited: true, NoUsers: true}}})
+	fake.SetAlignSite("notalign.jiraalign.com", &atlassiantest.AlignSite{NotAlign: true})
+	fake.SetBitbucket(&atlassiantest.Bitbucket{Users: []atlassiantest.BitbucketUser{
+		{Email: "ana@acme.example", Token: bbToken, AccountID: "acc-ana", DisplayName: "Ana Lima", Username: "ana-lima", Workspaces: []string{"acme", "tools"}},
+		{Email: "bo@acme.example", Token: "classic-token", AccountID: "acc-bo", DisplayName: "Bo Chen", Username: "bo", Classic: true},
+		{Email: "cy@acme.example", Token: "no-user-scope", AccountID: "acc-cy", DisplayName: "Cy", Username: "cy", Scopes: []string{atlassiantest.ScopeReadWorkspace}},
+		{Email: "di@acme.example", Token: "no-ws-scope", AccountID: "acc-di", DisplayName: "Di", Username: "di", Scopes: []string{atlassiantest.ScopeReadUser}}}})
 	w := &world{t: t, fake: fake, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	w.store = accounts.Open(filepath.Join(t.TempDir(), "atlink"), kc, accounts.Options{KeychainTimeout: 10 * time.Second})
 	w.store.Now = func() time.Time { return w.now }
@@ -79,7 +93,7 @@ func (w *world) run(stdin string, args ...string) (int, string, string) {
 func (w *world) assertNoTokenPrinted() {
 	w.t.Helper()
 	for _, o := range w.outputs {
-		for _, tok := range []string{anaToken, boToken, "wrong-token-123"} {
+		for _, tok := range []string{anaToken, boToken, bbToken, alignToken, "wrong-token-123"} {
 			if strings.Contains(o, tok) {
 				w.t.Errorf("an output contains a token:\n%s", o)
 			}
@@ -104,7 +118,7 @@ func TestAddTestListTokenRemove(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitOK {
 			t.Fatalf("add --json: %d %v\n%s", code, err, out)
 		}
-		wantRep := checkReport{Name: "bo-scoped", Site: "scoped.atlassian.net", Email: "bo@acme.example", OK: true, Message: "ok",
+		wantRep := checkReport{Name: "bo-scoped", Type: "cloud", JiraProducts: &[]string{"jira-software"}, Site: "scoped.atlassian.net", Email: "bo@acme.example", OK: true, Message: "ok",
 			AccountID: "acc-bo", DisplayName: "Bo Chen", Products: map[string]string{"jira": "ok", "confluence": "ok"}, Via: "gateway", CloudID: atlassiantest.CloudID("scoped")}
 		rep.ElapsedMS = 0
 		if !equalJSON(rep, wantRep) {
@@ -290,7 +304,7 @@ func TestListJSONSchema(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil || len(raw) != 1 {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	want := []string{"name", "site", "email", "via", "cloud_id", "account_id", "display_name", "added", "last_checked", "last_ok", "last_kind", "expires"}
+	want := []string{"name", "type", "site", "email", "via", "cloud_id", "account_id", "display_name", "jira_products", "state", "added", "last_checked", "last_ok", "last_kind", "expires"}
 	for _, k := range want {
 		if _, ok := raw[0][k]; !ok {
 			t.Errorf("list --json lacks %q", k)

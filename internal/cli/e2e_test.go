@@ -39,6 +39,14 @@ func TestBinaryThroughProxy(t *testing.T) {
 	email := fmt.Sprintf("e2e-%d@acme.example", os.Getpid())
 	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("1"), Users: []atlassiantest.User{
 		{Email: email, Token: token, AccountID: "acc-1", DisplayName: "Ana Lima"}}})
+	// One account of each other type: a Jira Align token (sent as Bearer, no email) and a
+	// Bitbucket token.
+	alignToken := atlassiantest.AlignToken(4000+os.Getpid()%1000, "e2e|/;&<{")
+	fake.SetAlignSite("acme.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
+		{ID: 4000 + os.Getpid()%1000, Email: email, FirstName: "Ana", LastName: "Lima", AlignToken: alignToken}}})
+	const bbToken = "ATATT3xFfGF0-e2e-bitbucket"
+	fake.SetBitbucket(&atlassiantest.Bitbucket{Users: []atlassiantest.BitbucketUser{
+		{Email: email, Token: bbToken, AccountID: "acc-1", DisplayName: "Ana Lima", Username: "ana-lima", Workspaces: []string{"acme"}}}})
 
 	dir := t.TempDir()
 	bin := buildAtlink(t)
@@ -58,12 +66,16 @@ func TestBinaryThroughProxy(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		if args[0] != "token" && strings.Contains(string(out), token) {
+		if args[0] != "token" && (strings.Contains(string(out), token) || strings.Contains(string(out), bbToken)) {
 			t.Errorf("atlink %s printed the token", args[0])
 		}
 		return string(out), code
 	}
-	t.Cleanup(func() { run("", "remove", "acme") })
+	t.Cleanup(func() {
+		for _, name := range []string{"acme", "align", "bitbucket"} {
+			run("", "remove", name)
+		}
+	})
 
 	out, code := run(token+"\n", "add", "--site", "https://acme.atlassian.net/wiki/spaces/ENG", "--email", email, "--json")
 	var rep map[string]any
@@ -75,6 +87,30 @@ func TestBinaryThroughProxy(t *testing.T) {
 	}
 	if out, code = run("", "token", "acme"); code != 0 || out != token+"\n" {
 		t.Errorf("token: exit %d %q", code, out)
+	}
+	if out, code = run(alignToken+"\n", "add", "--site", "https://acme.jiraalign.com/", "--name", "align"); code != 0 || !strings.Contains(out, "(Jira Align)") {
+		t.Errorf("add a Jira Align account: exit %d\n%s", code, out)
+	}
+	if out, code = run(bbToken+"\n", "add", "--type", "bitbucket", "--email", email); code != 0 || !strings.Contains(out, "ana-lima") {
+		t.Errorf("add a Bitbucket account: exit %d\n%s", code, out)
+	}
+	if proxy.Tunnels("acme.jiraalign.com") == 0 || proxy.Tunnels("api.bitbucket.org") == 0 {
+		t.Error("the Jira Align or Bitbucket check did not go through HTTPS_PROXY")
+	}
+	out, code = run("", "test", "--json")
+	var all []map[string]any
+	if err := json.Unmarshal([]byte(out), &all); err != nil || code != 0 || len(all) != 3 {
+		t.Fatalf("test of one account of each type: exit %d\n%s", code, out)
+	}
+	for _, r := range all {
+		if r["ok"] != true {
+			t.Errorf("%v (%v) failed: %v", r["name"], r["type"], r["message"])
+		}
+	}
+	for name, tok := range map[string]string{"align": alignToken, "bitbucket": bbToken} {
+		if out, code = run("", "token", name); code != 0 || out != tok+"\n" {
+			t.Errorf("token %s: exit %d", name, code)
+		}
 	}
 	// A proxy that wants a password: the words name the proxy and never its password.
 	proxy.RequireAuth("corp", "right-pw")
@@ -109,8 +145,13 @@ func TestBinaryThroughProxy(t *testing.T) {
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 	raw, _ := cmd.Output()
 	var reps []map[string]any
-	if err := json.Unmarshal(raw, &reps); err != nil || len(reps) != 1 || reps[0]["kind"] != "tls" {
-		t.Errorf("test without the CA: %s", raw)
+	if err := json.Unmarshal(raw, &reps); err != nil || len(reps) != 3 {
+		t.Fatalf("test without the CA: %s", raw)
+	}
+	for _, r := range reps {
+		if r["kind"] != "tls" {
+			t.Errorf("test of %v without the CA: %v", r["name"], r["kind"])
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
@@ -13,6 +14,12 @@ import (
 // subject is what an error is about, so the remedy can name the exact command to run.
 type subject struct {
 	Name, Site, Email string
+	Type              atlassian.Type // empty for cloud
+}
+
+// subjectOf is what an error about account a is about.
+func subjectOf(a accounts.Account) subject {
+	return subject{Name: a.Name, Site: a.Site, Email: a.Email, Type: a.Type}
 }
 
 // explain is the one place the command line turns an error into a sentence and a remedy.
@@ -38,11 +45,15 @@ func explain(err error, s subject) (message, hint string) {
 	if site == "" {
 		site = "your site"
 	}
-	relink := "atlink add --site " + orDash(s.Site, "SITE") + " --email " + orDash(s.Email, "EMAIL")
+	relink := relinkCommand(s)
 	switch accounts.KindOf(err) {
 	case atlassian.KindInvalidInput:
 		return capital(detail), ""
 	case atlassian.KindSiteNotFound:
+		if s.Type == atlassian.TypeAlign {
+			return "No Jira Align site answers at " + site + ".",
+				"Copy the address from your browser's address bar while Jira Align is open: it looks like acme.jiraalign.com."
+		}
 		return "No Atlassian Cloud site answers at " + site + ".",
 			"Copy the address from your browser's address bar while Jira or Confluence is open: it looks like acme.atlassian.net."
 	case atlassian.KindSiteMoved:
@@ -67,15 +78,38 @@ func explain(err error, s subject) (message, hint string) {
 		return site + " did not answer in time.",
 			"Try again, or allow more time with --timeout 30s."
 	case atlassian.KindInvalidCredentials:
+		switch s.Type {
+		case atlassian.TypeBitbucket:
+			return "Bitbucket refused this email and token.",
+				"Use the email of your Atlassian account and a token that is not revoked or expired. Bitbucket also refuses a token without Bitbucket scopes (a classic token, or one made for Jira): " +
+					"create one with Create API token with scopes, app Bitbucket, including read:user:bitbucket, at " + TokenPageURL
+		case atlassian.TypeAlign:
+			return "The Jira Align site refused these credentials.",
+				"Use an Atlassian API token with the email of its account, or a Jira Align API token (Jira Align: your profile, API tokens) that is not revoked or expired."
+		}
 		return "The site refused this email and token.",
 			"Use the email of the Atlassian account that created the token, and a token that is not revoked or expired. New tokens: " + TokenPageURL
+	case atlassian.KindTokenAltered:
+		return "The Jira Align site could not read the token: it was changed on the way (HTTP 400).",
+			"Copy the Jira Align API token again exactly as Jira Align showed it, whole, and paste it; if it is gone, create a new one in Jira Align (your profile, API tokens)."
 	case atlassian.KindCaptchaRequired:
 		return "Atlassian wants a CAPTCHA solved before it accepts a token for this account.",
 			"Sign in once at https://" + orDash(s.Site, "your site") + " in a browser and solve the CAPTCHA, then test again."
 	case atlassian.KindScopeMismatch:
+		if s.Type == atlassian.TypeBitbucket {
+			needs := "the scopes it needs"
+			if len(ae.Scopes) > 0 {
+				needs = strings.Join(ae.Scopes, ", ")
+			}
+			return "Bitbucket accepted the token, but its scopes lack " + needs + ".",
+				"Create a token with Create API token with scopes, app Bitbucket, with " + needs + " (and read:workspace:bitbucket to list workspaces), at " + TokenPageURL
+		}
 		return "The token works, but its scopes do not allow reading who you are.",
 			"Create a token with the read:me scope, or one without scopes, at " + TokenPageURL
 	case atlassian.KindNoProductAccess:
+		if s.Type != "" && s.Type != atlassian.TypeCloud {
+			return "The token works, but this account may not use " + typeOf(s.Type).Title() + ".", "Ask an admin for access."
+		}
 		return "The token works, but this account may use neither Jira nor Confluence on " + site + ".",
 			"Ask a site admin for product access, or check that this is the right site."
 	case atlassian.KindRateLimited:
@@ -141,6 +175,39 @@ func exitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// relinkCommand is the command that links the account again, with its type when not cloud.
+func relinkCommand(s subject) string {
+	cmd := "atlink add"
+	if s.Type != "" && s.Type != atlassian.TypeCloud {
+		cmd += " --type " + string(s.Type)
+	}
+	if s.Type != atlassian.TypeBitbucket {
+		cmd += " --site " + orDash(s.Site, "SITE")
+	}
+	if s.Email != "" || s.Type != atlassian.TypeAlign {
+		cmd += " --email " + orDash(s.Email, "EMAIL")
+	}
+	return cmd
+}
+
+// noteWords says what a successful check could not learn, and why.
+func noteWords(n atlassian.Note, a accounts.Account) string {
+	switch n.Code {
+	case atlassian.NoteRoleLimited:
+		return "the token works, but your Jira Align role may not read every list (HTTP 403), so atlink could not learn more about you"
+	case atlassian.NoteUserNotFound:
+		return "Jira Align has no user with the email " + orDash(a.Email, "given") + ", so atlink cannot say who the token belongs to"
+	case atlassian.NoteNoWorkspaceScope:
+		needs := "read:workspace:bitbucket"
+		if len(n.Scopes) > 0 {
+			needs = strings.Join(n.Scopes, ", ")
+		}
+		return "the token may not list your workspaces: it lacks " + needs
+	}
+	msg, _ := explain(&atlassian.Error{Kind: n.Kind, Status: n.Status}, subjectOf(a))
+	return "one step of the check (" + string(n.Step) + ") failed: " + strings.TrimSuffix(msg, ".")
 }
 
 // proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.

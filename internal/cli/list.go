@@ -28,7 +28,7 @@ func newList(env *Env) *cobra.Command {
 			if asJSON {
 				entries := make([]listEntry, 0, len(list))
 				for _, a := range list {
-					entries = append(entries, newListEntry(a))
+					entries = append(entries, newListEntry(a, env.Now()))
 				}
 				return writeJSON(env.Out, entries)
 			}
@@ -75,7 +75,7 @@ func stateWords(a accounts.Account, now time.Time) string {
 	case c == nil:
 		return "not tested yet"
 	case !c.OK:
-		msg, _ := explain(&accounts.Error{Kind: c.Kind}, subject{Name: a.Name, Site: a.Site, Email: a.Email})
+		msg, _ := explain(&accounts.Error{Kind: c.Kind}, subjectOf(a))
 		return "failed: " + msg + ", checked " + humanize.Ago(c.Time, now)
 	}
 	return "ok, checked " + humanize.Ago(c.Time, now)
@@ -83,19 +83,19 @@ func stateWords(a accounts.Account, now time.Time) string {
 
 func printList(out, errw io.Writer, list []accounts.Account, now time.Time) {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tNAME\tSITE\tEMAIL\tSTATUS\tTOKEN")
+	fmt.Fprintln(tw, "\tNAME\tTYPE\tSITE\tEMAIL\tSTATUS\tTOKEN")
 	for _, a := range list {
 		expiry := ""
 		if days, ok := a.DaysLeft(now); ok {
 			expiry = humanize.Expiry(days)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark(a.State(now)), a.Name, a.Site, a.Email, stateWords(a, now), expiry)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark(a.State(now)), a.Name, orDash(string(a.Type), "?"), a.Site, orDash(a.Email, "-"), stateWords(a, now), expiry)
 	}
 	tw.Flush()
 	for _, a := range list {
 		if days, ok := a.DaysLeft(now); ok && (a.State(now) == accounts.StateExpiring || a.State(now) == accounts.StateExpired || days <= 14) {
-			fmt.Fprintf(errw, "! The token of %s %s: create a new one at %s, then 'atlink add --site %s --email %s'.\n",
-				a.Name, humanize.Expiry(days), TokenPageURL, a.Site, a.Email)
+			fmt.Fprintf(errw, "! The token of %s %s: create a new one, then '%s'.\n",
+				a.Name, humanize.Expiry(days), relinkCommand(subjectOf(a)))
 		}
 	}
 }

@@ -62,7 +62,7 @@ The token itself stays valid at Atlassian until you revoke it at ` + TokenPageUR
 			if err != nil {
 				return failWith(env, err, args[0])
 			}
-			fmt.Fprintf(env.Out, "✓ Removed %s (%s on %s) and its token from the keychain.\n", a.Name, a.Email, a.Site)
+			fmt.Fprintf(env.Out, "✓ Removed %s (%s) and its token from the keychain.\n", a.Name, who(a))
 			fmt.Fprintf(env.Out, "  The token still works at Atlassian until you revoke it: %s\n", TokenPageURL)
 			return nil
 		},
@@ -73,7 +73,7 @@ The token itself stays valid at Atlassian until you revoke it at ` + TokenPageUR
 func failWith(env *Env, err error, name string) error {
 	s := subject{Name: name}
 	if a, gerr := env.Store.Get(name); gerr == nil {
-		s = subject{Name: a.Name, Site: a.Site, Email: a.Email}
+		s = subjectOf(a)
 	}
 	printError(env.Err, err, s)
 	return exitError{exitCode(err)}

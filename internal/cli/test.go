@@ -49,7 +49,7 @@ func newTest(env *Env) *cobra.Command {
 					sem <- struct{}{}
 					defer func() { <-sem }()
 					results[i], errs[i] = env.Store.Check(cmd.Context(), a, checker)
-					reports[i] = newReport(a.Name, results[i], errs[i], subject{Name: a.Name, Site: a.Site, Email: a.Email})
+					reports[i] = newReport(a.Name, results[i], errs[i], subjectOf(a))
 				}()
 			}
 			wg.Wait()
@@ -75,7 +75,7 @@ func newTest(env *Env) *cobra.Command {
 			} else {
 				for i, a := range list {
 					if errs[i] != nil {
-						fmt.Fprintf(env.Out, "✗ %s (%s on %s)\n", a.Name, a.Email, a.Site)
+						fmt.Fprintf(env.Out, "✗ %s (%s)\n", a.Name, who(a))
 						fmt.Fprintln(env.Out, "  "+reports[i].Message)
 						if reports[i].Hint != "" {
 							fmt.Fprintln(env.Out, "  "+reports[i].Hint)
