@@ -168,3 +168,74 @@ func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
 		t.Errorf("the first check ended %q, want canceled", k)
 	}
 }
+
+// TestWaitingForATurnIsNotTheCheck: (its time) ten accounts of one site, one request to it at a
+// time, each answer after 100 ms: the site answers thirty requests in turn, so the last check
+// waits at least 2.7 s for its turn, longer than its 2 s Timeout, and still passes, because
+// the wait does not count (its own three answers take 0.3 s). A check whose Timeout counted
+// from its start would fail with timeout.
+func TestWaitingForATurnIsNotTheCheck(t *testing.T) {
+	const host = "queue.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host), Latency: 100 * time.Millisecond}
+	var crs []atlassian.Credentials
+	for i := range 10 {
+		email := fmt.Sprintf("user%02d@acme.example", i)
+		site.Users = append(site.Users, user(email, nil))
+		crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+	}
+	srv.SetSite(host, site)
+	c := checker(srv)
+	c.PerHost = 1
+	c.Timeout = 2 * time.Second
+	for i, err := range checkAll(c, crs) {
+		if err != nil {
+			t.Errorf("check %d: %v", i, err)
+		}
+	}
+	if got := srv.MaxInFlight(host); got != 1 {
+		t.Errorf("%d requests to %s at once, want 1 (else nobody waited)", got, host)
+	}
+	if got := srv.Hits(host); got != 3*len(crs) {
+		t.Errorf("%s got %d requests, want %d", host, got, 3*len(crs))
+	}
+}
+
+// TestAStuckHostIsNotWaitedForInTurn: five accounts of a site that never answers, one request
+// at a time. The first request runs into its check's deadline; then every check still waiting
+// for a turn gives up (the host answered nothing for Timeout) instead of sending a request in
+// turn and waiting a Timeout more each: the site receives one request, not one per check, and
+// every check ends in timeout.
+func TestAStuckHostIsNotWaitedForInTurn(t *testing.T) {
+	const host = "stuck.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	hang := atlassiantest.ReplyHang
+	site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host),
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteTenant: hang, atlassiantest.RouteJira: hang, atlassiantest.RouteConfluence: hang}}
+	var crs []atlassian.Credentials
+	for i := range 5 {
+		email := fmt.Sprintf("user%02d@acme.example", i)
+		site.Users = append(site.Users, user(email, nil))
+		crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+	}
+	srv.SetSite(host, site)
+	c := checker(srv)
+	c.PerHost = 1
+	c.Timeout = 300 * time.Millisecond
+	for i, err := range checkAll(c, crs) {
+		if k := atlassian.KindOf(err); k != atlassian.KindTimeout {
+			t.Errorf("check %d ended %q (%v), want timeout", i, k, err)
+		}
+	}
+	if got := srv.Hits(host); got != 1 {
+		t.Errorf("%s got %d requests, want 1: the others should not have waited their turn", host, got)
+	}
+}
