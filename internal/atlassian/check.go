@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"time"
@@ -280,7 +281,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
 	r.budget.change(1, 0)
-	release, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost, r.c.timeout(), r.budget.Over())
+	turn, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost, r.c.timeout(), r.budget.Over())
 	if err != nil {
 		r.budget.change(-1, 0)
 		r.start(a)
@@ -292,8 +293,9 @@ func (r *run) get(ctx context.Context, q request) answer {
 	// The request may take what is left of the check's time.
 	ctx, cancel := context.WithTimeout(ctx, r.budget.left())
 	defer cancel()
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { turn.connected() }})
 	req = req.WithContext(ctx)
-	defer func() { release(a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled) }()
+	defer func() { turn.release(a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled) }()
 	r.start(a)
 	began := time.Now()
 	resp, err := r.c.HTTP.Do(req)
