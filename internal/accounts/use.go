@@ -33,6 +33,17 @@ func usable(a Account, now time.Time) error {
 }
 
 func (s *Store) token(ctx context.Context, a Account) (string, error) {
+	tok, err := s.readToken(ctx, a)
+	if KindOf(err) == KindSecretMissing {
+		if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
+			return "", rerr
+		}
+	}
+	return tok, err
+}
+
+// readToken reads a's token if a is usable, recording nothing.
+func (s *Store) readToken(ctx context.Context, a Account) (string, error) {
 	if err := usable(a, s.Now().UTC()); err != nil {
 		return "", err
 	}
@@ -41,11 +52,6 @@ func (s *Store) token(ctx context.Context, a Account) (string, error) {
 		var e *Error
 		if errors.As(err, &e) {
 			e.Name = a.Name
-		}
-		if KindOf(err) == KindSecretMissing {
-			if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
-				return "", rerr
-			}
 		}
 		return "", err
 	}
@@ -61,6 +67,14 @@ func (s *Store) current(a Account) (Account, error) {
 	ix, err := s.read()
 	if err != nil {
 		return Account{}, err
+	}
+	return currentIn(ix, a)
+}
+
+// currentIn is the account's row as ix holds it.
+func currentIn(ix *index, a Account) (Account, error) {
+	if a.Damage != "" {
+		return Account{}, damaged(a)
 	}
 	if i := ix.bySoundID(a.ID); i >= 0 {
 		return ix.Accounts[i], nil
