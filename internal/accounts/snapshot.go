@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"sync"
 
 	"github.com/atlink/atlink/internal/atlassian"
 )
@@ -15,6 +16,10 @@ import (
 type Snapshot struct {
 	s  *Store
 	ix *index
+
+	mu     sync.Mutex
+	tokens map[string]string // read by ReadTokens, by account id, until a Check takes them
+	failed map[string]error  // ReadTokens' failure, by account id
 }
 
 // Snapshot reads the index.
@@ -46,7 +51,10 @@ func (sn *Snapshot) Check(ctx context.Context, a Account, c Checker) (atlassian.
 	if err != nil {
 		return atlassian.Result{Type: a.Type, Site: a.Site, Email: a.Email}, err
 	}
-	tok, err := sn.s.readToken(ctx, cur)
+	tok, read, err := sn.takeToken(cur)
+	if !read {
+		tok, err = sn.s.readToken(ctx, cur)
+	}
 	if err != nil {
 		return atlassian.Result{Type: cur.Type, Site: cur.Site, Email: cur.Email}, err
 	}

@@ -2,10 +2,14 @@ package accounts_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
@@ -107,5 +111,146 @@ func TestSnapshotLeavesMissingTokensToRecord(t *testing.T) {
 		if a.State(s.Now()) != accounts.StateSecretMissing {
 			t.Errorf("%s is %q after Record, want secret_missing", a.Name, a.State(s.Now()))
 		}
+	}
+}
+
+// TestReadTokensInOneCall: ReadTokens reads the tokens of every account in one keychain call,
+// and the Checks that follow make none; a token the batch did not find (lost meanwhile, or an
+// account the batch was not asked for) is read by Check on its own and worded as by
+// Store.Check. Run against the real keychain too, where GetMany talks to the Secret Service.
+func TestReadTokensInOneCall(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		kc := &accountstest.MemKeychain{}
+		s := newStore(t, kc)
+		var list []accounts.Account
+		for _, site := range []string{"acme", "wiki", "jira", "lost"} {
+			a, _, err := s.Link(ctx, creds(site, "ana@acme.example", "tok-"+site), accounts.LinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			list = append(list, a)
+		}
+		kc.Lose(list[3].ID)
+		snap, err := s.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := kc.Calls()
+		snap.ReadTokens(ctx, list[:3])
+		var c seenChecker
+		for _, a := range list[:3] {
+			if _, err := snap.Check(ctx, a, &c); err != nil {
+				t.Errorf("%s: %v", a.Name, err)
+			}
+		}
+		if got := kc.Calls() - before; got != 1 {
+			t.Errorf("%d keychain calls for three tokens, want 1", got)
+		}
+		for i, cr := range c.seen {
+			if want := "tok-" + list[i].Name; cr.Token != want {
+				t.Errorf("%s checked with %q, want %q", list[i].Name, cr.Token, want)
+			}
+		}
+		if _, err := snap.Check(ctx, list[3], &c); accounts.KindOf(err) != accounts.KindSecretMissing {
+			t.Errorf("the lost token: %v, want secret_missing", err)
+		}
+		// A token is taken once: a second Check reads the keychain again.
+		before = kc.Calls()
+		if _, err := snap.Check(ctx, list[0], &c); err != nil || kc.Calls() != before+1 {
+			t.Errorf("a second check: %v, %d calls", err, kc.Calls()-before)
+		}
+	})
+	t.Run("real keychain", func(t *testing.T) {
+		kc := accountstest.RealKeychain(t)
+		if _, ok := kc.(accounts.BatchReader); !ok {
+			t.Skip("this keychain reads one item at a time")
+		}
+		s := newStore(t, kc)
+		var list []accounts.Account
+		suffix := fmt.Sprint(os.Getpid())
+		for _, site := range []string{"batch-a" + suffix, "batch-b" + suffix} {
+			a, _, err := s.Link(ctx, creds(site, "ana@acme.example", "tok-"+site), accounts.LinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _, _ = s.Remove(ctx, a.Name) })
+			list = append(list, a)
+		}
+		found, err := kc.(accounts.BatchReader).GetMany(accounts.Service, []string{list[0].ID, "nobody@nowhere.atlassian.net", list[1].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{list[0].ID: "tok-" + list[0].Name, list[1].ID: "tok-" + list[1].Name}
+		if len(found) != 2 || found[list[0].ID] != want[list[0].ID] || found[list[1].ID] != want[list[1].ID] {
+			t.Errorf("GetMany = %v, want %v", found, want)
+		}
+		snap, err := s.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap.ReadTokens(ctx, list)
+		var c seenChecker
+		for _, a := range list {
+			if _, err := snap.Check(ctx, a, &c); err != nil {
+				t.Errorf("%s: %v", a.Name, err)
+			}
+		}
+		for i, cr := range c.seen {
+			if cr.Token != want[list[i].ID] {
+				t.Errorf("%s checked with %q", list[i].Name, cr.Token)
+			}
+		}
+	})
+}
+
+// hungBatch is a keychain whose batch read never answers (until the test ends) and that counts
+// the Gets it is asked.
+type hungBatch struct {
+	accountstest.MemKeychain
+	release chan struct{}
+	gets    atomic.Int32
+}
+
+func (k *hungBatch) GetMany(string, []string) (map[string]string, error) {
+	<-k.release
+	return nil, nil
+}
+
+func (k *hungBatch) Get(service, user string) (string, error) {
+	k.gets.Add(1)
+	return k.MemKeychain.Get(service, user)
+}
+
+// TestReadTokensThatTimeOut: a batch read that gets no answer within the caller's deadline
+// ends every Check of those accounts with keychain_timeout, naming each account, without
+// asking the keychain a second time.
+func TestReadTokensThatTimeOut(t *testing.T) {
+	kc := &hungBatch{release: make(chan struct{})}
+	t.Cleanup(func() { close(kc.release) })
+	s := newStore(t, kc)
+	var list []accounts.Account
+	for _, site := range []string{"acme", "wiki"} {
+		a, _, err := s.Link(ctx, creds(site, "ana@acme.example", "t"), accounts.LinkOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, a)
+	}
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	snap.ReadTokens(short, list)
+	for _, a := range list {
+		_, err := snap.Check(ctx, a, &seenChecker{})
+		var e *accounts.Error
+		if !errors.As(err, &e) || e.Kind != accounts.KindKeychainTimeout || e.Name != a.Name || e.Op != accounts.OpRead {
+			t.Errorf("%s: %#v, want keychain_timeout naming it", a.Name, err)
+		}
+	}
+	if n := kc.gets.Load(); n != 0 {
+		t.Errorf("the keychain was asked %d more times", n)
 	}
 }
