@@ -40,6 +40,7 @@ type Env struct {
 
 	timeout time.Duration      // --timeout: the whole command's deadline, 0 for none
 	stop    context.CancelFunc // releases that deadline
+	version string             // atlink's version, for --diagnose
 }
 
 // Main runs the command line with the process's real environment and returns the exit code.
@@ -73,6 +74,7 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	// The last guard of what reaches a terminal: strings from outside are cleaned where they
 	// enter, and nothing else may carry an escape sequence either.
 	env.Out, env.Err = safetext.NewWriter(env.Out), safetext.NewWriter(env.Err)
+	env.version = version
 	root := newRoot(&env, version)
 	root.PersistentFlags().DurationVar(&env.timeout, "timeout", 0,
 		"the longest the whole command may take, keychain waits included (like 5s or 1m; 0 means atlink's own limits)")
