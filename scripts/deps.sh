@@ -11,7 +11,8 @@ set -euo pipefail
 declare -A groups=(
   [build]="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
   # Not dbus-x11: with it, go-keyring autolaunches buses and daemons that outlive the tests.
-  [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools xvfb xdotool"
+  # git and curl: the tests of exec and of the git credential helper run the real programs.
+  [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools xvfb xdotool git curl"
   [screenshot]="xvfb xdotool imagemagick fonts-dejavu-core"
   [windows]="gcc-mingw-w64-x86-64"
 )

@@ -9,6 +9,8 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/handoff"
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // subject is what an error is about, so the remedy can name the exact command to run.
@@ -46,7 +48,11 @@ func explain(err error, s subject) (message, hint string) {
 		site = "your site"
 	}
 	relink := relinkCommand(s)
-	switch accounts.KindOf(err) {
+	var he *handoff.Error
+	if errors.As(err, &he) && detail == "" {
+		detail = he.Detail
+	}
+	switch kindOf(err) {
 	case atlassian.KindInvalidInput:
 		return capital(detail), ""
 	case atlassian.KindSiteNotFound:
@@ -136,6 +142,18 @@ func explain(err error, s subject) (message, hint string) {
 		return "No linked account is called " + s.Name + ".", "'atlink list' shows the names."
 	case accounts.KindNameTaken:
 		return "Another linked account is already called " + s.Name + ".", "Pick another name, or rename the other account first."
+	case handoff.KindCommandNotFound:
+		return "No program called " + program(he) + " was found.", "Check its name, or give its full path."
+	case handoff.KindCommandNotRunnable:
+		return program(he) + " cannot be run: it is not a program, or you may not run it.", "Check the path, and that the file is executable."
+	case handoff.KindCommandIO:
+		return "The program's input or output broke.", ""
+	case handoff.KindGitMissing:
+		return "git is not installed, or not on PATH.", "Install git (on Debian and Ubuntu: sudo apt install git), then run this again."
+	case handoff.KindGitFailed:
+		return "git refused to change its configuration: " + detail + ".", "Check that your global git configuration (~/.gitconfig) is writable and valid."
+	case handoff.KindCredentialRequest:
+		return "git sent a request atlink does not understand.", "Run git again; if it keeps happening, report it."
 	case accounts.KindIndexUnreadable:
 		return capital(detail) + ".", "Move the file aside to start a new list; the tokens stay in the keychain."
 	case accounts.KindNoConfigDir:
@@ -170,11 +188,31 @@ func printError(w io.Writer, err error, s subject) {
 
 // exitCode is the status a failed command ends with.
 func exitCode(err error) int {
-	switch accounts.KindOf(err) {
+	if status, ok := handoff.ShellStatus(err); ok {
+		return status
+	}
+	switch kindOf(err) {
 	case atlassian.KindInvalidInput, accounts.KindUnknownAccount, accounts.KindNameTaken:
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// kindOf is the kind of err, whichever package made it.
+func kindOf(err error) atlassian.Kind {
+	var he *handoff.Error
+	if errors.As(err, &he) {
+		return he.Kind
+	}
+	return accounts.KindOf(err)
+}
+
+// program names the program an error of exec is about, cleaned: it is what the user typed.
+func program(e *handoff.Error) string {
+	if e == nil || e.Command == "" {
+		return "the program"
+	}
+	return safetext.Line(e.Command, 80)
 }
 
 // relinkCommand is the command that links the account again, with its type when not cloud.
