@@ -48,7 +48,7 @@ secret handed over this way. --timeout bounds the wait for the keychain, not the
 				return err
 			}
 			warnIfStale(env, a)
-			childEnv, err := handoff.Environ(os.Environ(), handoffAccount(a), token)
+			childEnv, err := handoff.Environ(os.Environ(), handoff.AccountOf(a), token)
 			if err != nil {
 				return failWith(env, err, a.Name)
 			}
@@ -82,7 +82,7 @@ files. Values are not quoted. --names prints only the names, without reading the
 				if err != nil {
 					return failWith(env, err, args[0])
 				}
-				list, err := handoff.Names(handoffAccount(a))
+				list, err := handoff.Names(handoff.AccountOf(a))
 				if err != nil {
 					return failWith(env, err, a.Name)
 				}
@@ -93,7 +93,7 @@ files. Values are not quoted. --names prints only the names, without reading the
 			if err != nil {
 				return err
 			}
-			vars, err := handoff.Vars(handoffAccount(a), token)
+			vars, err := handoff.Vars(handoff.AccountOf(a), token)
 			if err != nil {
 				return failWith(env, err, a.Name)
 			}
@@ -212,13 +212,6 @@ func warnIfStale(env *Env, a accounts.Account) {
 	case a.LastCheck != nil && !a.LastCheck.OK:
 		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed (%s); 'atlink test %s' checks it again.\n", a.Name, a.LastCheck.Kind, a.Name)
 	}
-}
-
-// handoffAccount is what handoff needs of an account.
-func handoffAccount(a accounts.Account) handoff.Account {
-	principal, _ := strings.CutSuffix(a.ID, "@"+a.Site)
-	return handoff.Account{Type: a.Type, Name: a.Name, Site: a.Site, Email: a.Email, CloudID: a.CloudID, Via: a.Via,
-		Username: a.Username, JiraAlignToken: a.Type == atlassian.TypeAlign && atlassian.IsAlignPrincipal(principal)}
 }
 
 // executable is this atlink's absolute path, symlinks resolved, for git's configuration.
