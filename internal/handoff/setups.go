@@ -64,4 +64,3 @@ func Setups(a Account, executable string) ([]Setup, error) {
 	}
 	return out, nil
 }
-
