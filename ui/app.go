@@ -28,6 +28,8 @@ type Store interface {
 	// changed it meanwhile they fail with account_changed and touch nothing.
 	RenameRef(ctx context.Context, ref accounts.Ref, newName string) (accounts.Account, error)
 	RemoveRef(ctx context.Context, ref accounts.Ref) (accounts.Account, error)
+	// TokenRef reads the token of the account the window showed, by id (Copy token).
+	TokenRef(ctx context.Context, ref accounts.Ref) (string, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
 	Dir() string
 }
@@ -48,6 +50,12 @@ type Deps struct {
 	// Go starts background work: keychain, network and file calls never run on the UI
 	// goroutine. It is `go f()` when nil; tests may run f at once.
 	Go func(func())
+	// Executable is this atlink's absolute path, for the set-ups that run it ("atlink" when
+	// empty).
+	Executable string
+	// After runs f once after d, off the UI goroutine, and returns a func that stops it
+	// (time.AfterFunc when nil); tests replace it to move the clipboard's countdown on.
+	After func(d time.Duration, f func()) (stop func())
 	// Watch is how often the index file is polled for changes made by another atlink (the
 	// command line). Zero means every two seconds, negative never.
 	Watch time.Duration
@@ -69,6 +77,7 @@ type UI struct {
 	bannerMsg  *widget.Label
 	bannerIcon *widget.Icon
 
+	clip      *clipGuard    // a copied token, cleared from the clipboard after a while
 	dialog    dialog.Dialog // the dialog on top, for Esc
 	stopWatch chan struct{}
 	watching  sync.WaitGroup
@@ -86,7 +95,14 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 	if d.Go == nil {
 		d.Go = inBackground
 	}
+	if d.After == nil {
+		d.After = func(d time.Duration, f func()) func() { t := time.AfterFunc(d, f); return func() { t.Stop() } }
+	}
+	if d.Executable == "" {
+		d.Executable = "atlink"
+	}
 	u := &UI{app: a, win: w, d: d}
+	u.clip = newClipGuard(u)
 	u.accounts = newAccountsView(u)
 	u.body = container.NewStack(u.accounts.build())
 	u.bannerMsg = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
@@ -135,8 +151,10 @@ func (u *UI) Start() {
 	}
 }
 
-// Stop ends the background watcher and waits for it.
+// Stop ends the background watcher and waits for it, and clears a copied token from the
+// clipboard.
 func (u *UI) Stop() {
+	u.clip.clear()
 	if u.stopWatch != nil {
 		close(u.stopWatch)
 		u.stopWatch = nil

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,7 +36,7 @@ func main() {
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
-	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now}
+	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now, Executable: executable()}
 	if dir, err := accounts.DefaultDir(); err != nil {
 		deps.StoreErr = err // the window says what the command line says, and links nothing
 	} else {
@@ -46,4 +47,17 @@ func main() {
 	w.SetOnClosed(u.Stop)
 	u.Start()
 	w.ShowAndRun()
+}
+
+// executable is this atlink's absolute path, symlinks resolved, for the set-ups the window
+// offers to copy; "atlink" when the system cannot say.
+func executable() string {
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return "atlink"
+	}
+	return exe
 }

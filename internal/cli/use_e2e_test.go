@@ -20,14 +20,13 @@ import (
 // useWorld is the real binary, the real keychain and the imitation behind its proxy, with one
 // linked account of each type (and a cloud account reached through the gateway).
 type useWorld struct {
-	t              *testing.T
-	bin, dir, ca   string
-	proxy          *atlassiantest.Proxy
-	email          string
-	tokens         map[string]string // by account name
-	cloudID        string
-	scopedCloudID  string
-	alignSiteToken string
+	t             *testing.T
+	bin, dir, ca  string
+	proxy         *atlassiantest.Proxy
+	email         string
+	tokens        map[string]string // by account name
+	cloudID       string
+	scopedCloudID string
 }
 
 func newUseWorld(t *testing.T) *useWorld {

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/atlink/atlink/internal/atlassian"
 )
@@ -30,7 +31,7 @@ func Setups(a Account, executable string) ([]Setup, error) {
 	if _, err := Names(a); err != nil {
 		return nil, err
 	}
-	exe := shellQuote(executable) // always quoted: an absolute path may hold anything
+	exe := quoteIfNeeded(executable)
 	name := a.Name
 	var out []Setup
 	if a.Type == atlassian.TypeCloud {
@@ -63,4 +64,13 @@ func Setups(a Account, executable string) ([]Setup, error) {
 		out = append(out, Setup{Title: "git over HTTPS for bitbucket.org", Text: exe + " setup-git " + name})
 	}
 	return out, nil
+}
+
+// quoteIfNeeded is s as a shell word: as it is when it holds only characters no shell treats
+// specially, else quoted.
+func quoteIfNeeded(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@") == "" {
+		return s
+	}
+	return shellQuote(s)
 }
