@@ -262,6 +262,7 @@ func TestFirstContact(t *testing.T) {
 		locales := []struct{ name, env string }{
 			{"LANG unset", ""}, {"LANG=C", "LANG=C"}, {"LANG=C.UTF-8", "LANG=C.UTF-8"},
 			{"LANG=POSIX", "LANG=POSIX"}, {"LC_ALL=C.UTF-8", "LC_ALL=C.UTF-8"}, {"LANG=en_US.UTF-8", "LANG=en_US.UTF-8"},
+			{"LANGUAGE=C.UTF-8 alone", "LANGUAGE=C.UTF-8"},
 		}
 		for _, loc := range locales {
 			for _, args := range [][]string{{"list"}, {"--help"}, {"token", "nosuch"}} {
