@@ -33,6 +33,14 @@ func main() {
 		fmt.Fprint(os.Stderr, desktop.Advice(err))
 		os.Exit(1)
 	}
+	// The last guard: should the graphics driver fail all the same, say so in a few words
+	// rather than with a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprint(os.Stderr, desktop.Advice(fmt.Errorf("the graphics driver failed: %v", r)))
+			os.Exit(1)
+		}
+	}()
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
