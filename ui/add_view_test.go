@@ -415,6 +415,10 @@ func TestTheClipboardIsClearedOfTheTypedToken(t *testing.T) {
 		}, true},
 		{"after Cancel", anaToken + "\n", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, true},
 		{"after Esc", anaToken, func(h *harness) { escape(h.w) }, true},
+		{"after Ctrl+N opens a new form", anaToken, func(h *harness) {
+			menuItem(h.w, "Link account…").Action()
+			h.u.closeAdd()
+		}, true},
 		{"something else on the clipboard is kept", "https://acme.atlassian.net/browse/KEY-1", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, false},
 	}
 	for _, tt := range tests {

@@ -265,6 +265,7 @@ func (u *UI) openAdd(rotate *accounts.Account) {
 	}
 	if u.add != nil {
 		u.add.stop()
+		u.clearTypedToken() // the form that held it goes away
 	}
 	u.add = newAddView(u, rotate)
 	u.body.Objects = []fyne.CanvasObject{u.add.build()}
@@ -272,20 +273,27 @@ func (u *UI) openAdd(rotate *accounts.Account) {
 	u.win.Canvas().Focus(u.add.firstField())
 }
 
-// closeAdd goes back to the accounts. A token the user pasted should not outlive the form on
-// the clipboard, where any program can read it: if the clipboard still holds it, it is cleared,
-// and the window says so.
+// clearTypedToken clears the clipboard if it still holds the token typed into the add view, and
+// says so: a token the user pasted should not outlive the form on the clipboard, where any
+// program can read it.
+func (u *UI) clearTypedToken() {
+	typed, err := atlassian.ParseToken(u.add.token.entry.Text)
+	if err != nil {
+		return
+	}
+	if cb := u.app.Clipboard(); strings.TrimSpace(strings.TrimPrefix(cb.Content(), "\ufeff")) == typed {
+		cb.SetContent("")
+		u.showNotice("The clipboard still held the API token you pasted, so atlink cleared the clipboard.")
+	}
+}
+
+// closeAdd goes back to the accounts, clearing a pasted token from the clipboard.
 func (u *UI) closeAdd() {
 	if u.add == nil {
 		return
 	}
 	u.add.stop()
-	if typed, err := atlassian.ParseToken(u.add.token.entry.Text); err == nil {
-		if cb := u.app.Clipboard(); strings.TrimSpace(cb.Content()) == typed {
-			cb.SetContent("")
-			u.showNotice("The clipboard still held the API token you pasted, so atlink cleared the clipboard.")
-		}
-	}
+	u.clearTypedToken()
 	u.add = nil
 	u.body.Objects = []fyne.CanvasObject{u.accounts.content}
 	u.body.Refresh()
