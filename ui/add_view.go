@@ -2,8 +2,9 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,22 +22,37 @@ type field struct {
 	touched bool // the user left the field, or tried to test: show what is wrong
 }
 
-// addView links a new account, or gives a linked one a new token (rotate): the guide on one
-// side, the form and the result of the connection test on the other.
+// addView links a new account, or gives a linked one a new token (rotate): what to link (the
+// type of account) above, the type's guide on one side, its fields and the connection test on
+// the other.
 type addView struct {
 	u      *UI
 	rotate *accounts.Account
+	at     atlassian.AccountType // the type being linked; fixed when rotating
+
+	chooser  map[atlassian.Type]*widget.Button // nil when rotating
+	chosenBy *widget.Label                     // says that a pasted address chose the type
+	chosen   *fyne.Container                   // chosenBy with its icon
+	guideBox *fyne.Container
+	openSite *widget.Button // Jira Align: opens the typed site, where Jira Align tokens are made
 
 	site, email, token, expires, name *field
+	siteBox                           *fyne.Container
+	emailLabel                        *widget.Label
 	reveal                            *widget.Button
 
 	testBtn, linkBtn, untestedBtn, cancelBtn *widget.Button
 	busy                                     *fyne.Container
+	form                                     *fyne.Container
 	formScroll                               *container.Scroll
 	busyText                                 *widget.Label
 	progress                                 *widget.ProgressBarInfinite
 	stopBtn                                  *widget.Button
 	result                                   *fyne.Container
+
+	steps  *checklist        // the steps of the last check; nil before one
+	events []atlassian.Event // the events of the last check, as they came
+	last   *checkRecord      // the last finished check, for diagnostics
 
 	tested    *atlassian.Result     // the last successful test …
 	testedFor atlassian.Credentials // … of exactly these inputs
@@ -45,7 +61,13 @@ type addView struct {
 }
 
 func newAddView(u *UI, rotate *accounts.Account) *addView {
-	return &addView{u: u, rotate: rotate}
+	at, _ := atlassian.TypeOf(atlassian.TypeCloud)
+	if rotate != nil {
+		if t, ok := atlassian.TypeOf(rotate.Type); ok {
+			at = t
+		}
+	}
+	return &addView{u: u, rotate: rotate, at: at}
 }
 
 // newField wires an entry into the form: edits invalidate an earlier test, leaving the field
@@ -64,12 +86,16 @@ func (v *addView) newField(e *formEntry) *field {
 }
 
 func (v *addView) build() fyne.CanvasObject {
-	v.site = v.newField(newFormEntry("acme.atlassian.net, or paste any Jira or Confluence address", v.u.closeAdd))
+	v.site = v.newField(newFormEntry("", v.u.closeAdd))
 	v.email = v.newField(newFormEntry("you@example.com", v.u.closeAdd))
-	secret, reveal := newSecretEntry("paste the API token", v.u.closeAdd)
+	secret, reveal := newSecretEntry("", v.u.closeAdd)
 	v.token, v.reveal = v.newField(secret), reveal
 	v.expires = v.newField(newFormEntry("YYYY-MM-DD", v.u.closeAdd))
 	v.name = v.newField(newFormEntry("like acme-prod", v.u.closeAdd))
+	v.site.entry.OnChanged = func(text string) {
+		v.detect(text)
+		v.edited()
+	}
 
 	v.site.entry.OnSubmitted = func(string) { v.u.win.Canvas().Focus(v.email.entry) }
 	v.email.entry.OnSubmitted = func(string) { v.u.win.Canvas().Focus(v.token.entry) }
@@ -82,15 +108,28 @@ func (v *addView) build() fyne.CanvasObject {
 	v.cancelBtn = &widget.Button{Text: "Cancel", OnTapped: v.u.closeAdd}
 	v.progress = widget.NewProgressBarInfinite()
 	v.progress.Stop()
-	v.busyText = widget.NewLabel("")
+	v.progress.Hide()
+	v.busyText = &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.stopBtn = &widget.Button{Text: "Stop", Icon: theme.MediaStopIcon(), OnTapped: v.onStop}
-	v.busy = container.NewBorder(nil, nil, nil, v.stopBtn, container.NewVBox(v.busyText, v.progress))
+	v.busy = container.NewBorder(nil, nil, nil, container.NewCenter(v.stopBtn), container.NewVBox(v.busyText, v.progress))
 	v.busy.Hide()
 	v.result = container.NewVBox()
+	v.openSite = &widget.Button{Icon: theme.ComputerIcon(), OnTapped: func() {
+		if addr, err := v.at.ParseSite(v.site.entry.Text, true); err == nil {
+			v.u.open("https://" + addr.Host)
+		}
+	}}
+	v.chosenBy = &widget.Label{Wrapping: fyne.TextWrapWord}
+	v.chosen = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewPrimaryThemedResource(theme.InfoIcon()))), nil, v.chosenBy)
+	v.chosen.Hide()
+	v.emailLabel = label("Email")
 
-	title := "Link an Atlassian account"
+	heading := &widget.Label{Text: "Link an Atlassian account", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText}
+	top := container.NewVBox(heading)
 	if a := v.rotate; a != nil {
-		title = "New token for " + a.Name
+		heading.Text = "New token for " + a.Name
+		top.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(typeIcon(v.at.Type())), nil, heading),
+			&widget.Label{Text: typeLabel(v.at.Type()) + " · " + accountWhere(*a), Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}}
 		v.site.entry.SetText(a.Site)
 		v.email.entry.SetText(a.Email)
 		v.expires.entry.SetText(a.Expires)
@@ -98,11 +137,24 @@ func (v *addView) build() fyne.CanvasObject {
 		v.email.entry.Disable()
 		v.linkBtn.SetText("Save the new token")
 		v.untestedBtn.Hide()
+	} else {
+		v.chooser = map[atlassian.Type]*widget.Button{}
+		row := container.NewHBox(label("What to link"))
+		for _, at := range atlassian.Types() {
+			t := at.Type()
+			b := &widget.Button{Text: typeLabel(t), Icon: typeIcon(t), OnTapped: func() { v.choose(t) }}
+			v.chooser[t] = b
+			row.Add(b)
+		}
+		top.Add(row)
 	}
+	top.Add(widget.NewSeparator())
 
+	v.siteBox = container.NewVBox(label("Site"), v.site.entry, v.site.msg)
 	form := container.NewVBox(
-		label("Site"), v.site.entry, v.site.msg,
-		label("Email"), v.email.entry, v.email.msg,
+		v.chosen,
+		v.siteBox,
+		v.emailLabel, v.email.entry, v.email.msg,
 		label("API token"), v.token.entry, v.token.msg,
 	)
 	if v.rotate == nil {
@@ -112,55 +164,121 @@ func (v *addView) build() fyne.CanvasObject {
 	} else {
 		form.Add(container.NewVBox(label("New token expires"), v.expires.entry, v.expires.msg))
 	}
-	form.Add(container.NewHBox(v.testBtn, v.linkBtn, v.cancelBtn))
 	form.Add(container.NewHBox(v.untestedBtn))
 	form.Add(v.busy)
 	form.Add(v.result)
+	v.form = form
+	// The buttons stay in sight below the fields, however far the form is scrolled.
+	footer := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewHBox(v.testBtn, v.linkBtn, v.cancelBtn)))
 
-	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText}
+	v.guideBox = container.NewVBox()
 	v.formScroll = container.NewVScroll(container.NewPadded(form))
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.guide())), v.formScroll)
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.guideBox)), container.NewBorder(nil, footer, nil, nil, v.formScroll))
 	split.Offset = 0.42
-	v.validate()
-	return container.NewBorder(container.NewVBox(heading, widget.NewSeparator()), nil, nil, nil, split)
+	v.showType()
+	return container.NewBorder(top, nil, nil, nil, split)
 }
 
 func label(s string) *widget.Label {
 	return &widget.Label{Text: s, TextStyle: fyne.TextStyle{Bold: true}}
 }
 
-// guide is the numbered help beside the form, in atlink's own words.
-func (v *addView) guide() fyne.CanvasObject {
-	step := func(n int, title, text string) fyne.CanvasObject {
-		return container.NewVBox(
-			&widget.Label{Text: fmt.Sprintf("%d. %s", n, title), TextStyle: fyne.TextStyle{Bold: true}},
-			&widget.Label{Text: text, Wrapping: fyne.TextWrapWord},
-		)
+// accountWhere is where an account is and whose it is, in a few words.
+func accountWhere(a accounts.Account) string {
+	if a.Email == "" {
+		return a.Site
 	}
-	open := &widget.Button{Text: "Open the Atlassian API token page", Icon: theme.ComputerIcon(), OnTapped: func() { v.u.open(TokenPageURL) }}
-	return container.NewVBox(
-		step(1, "Create an API token",
-			"On the API token page of your Atlassian account, choose Create API token. Give it a label you will recognise and pick an expiry date, then copy the token: Atlassian shows it only once."),
-		open,
-		step(2, "Find your site",
-			"Open Jira or Confluence in your browser and copy the address bar. atlink keeps only the site part, such as acme.atlassian.net."),
-		step(3, "Use your account's email",
-			"The user name is the email address of the Atlassian account that created the token."),
-		step(4, "Paste the token and test",
-			"The token stays masked while you type. Test the connection to see who the token belongs to; atlink keeps the token only in your system keychain."),
-	)
+	return a.Email + " on " + a.Site
 }
 
 func (v *addView) firstField() fyne.Focusable {
-	if v.rotate != nil {
+	switch {
+	case v.rotate != nil:
 		return v.token.entry
+	case v.at.Type() == atlassian.TypeBitbucket:
+		return v.email.entry
 	}
 	return v.site.entry
 }
 
-// edited reacts to any change of the inputs: an earlier test no longer applies.
+// choose is the user picking a type of account.
+func (v *addView) choose(t atlassian.Type) {
+	v.chosen.Hide()
+	if t == v.at.Type() {
+		return
+	}
+	v.setType(t)
+	v.u.win.Canvas().Focus(v.firstField())
+}
+
+// detect lets a pasted address choose the type: a Jira Align or Bitbucket address switches to
+// that type, an Atlassian Cloud one to Jira and Confluence. An address of no known kind (a
+// company's own host, a bare name) leaves the chosen type as it is.
+func (v *addView) detect(input string) {
+	if v.rotate != nil {
+		return
+	}
+	t, ok := atlassian.DetectType(input)
+	if !ok || t == v.at.Type() {
+		return
+	}
+	v.setType(t)
+	text := "You pasted a " + typeLabel(t) + " address, so atlink switched to " + typeLabel(t) + "."
+	if t == atlassian.TypeBitbucket {
+		text += " Bitbucket Cloud is always at bitbucket.org: there is no site to type."
+	}
+	v.chosenBy.SetText(text)
+	v.chosen.Show()
+	if t == atlassian.TypeBitbucket { // the site field goes away: on to the email
+		v.u.win.Canvas().Focus(v.email.entry)
+	}
+}
+
+// setType switches the form to another type of account; what was typed stays.
+func (v *addView) setType(t atlassian.Type) {
+	at, ok := atlassian.TypeOf(t)
+	if !ok {
+		return
+	}
+	v.at = at
+	v.showType()
+	v.edited()
+}
+
+// showType shows the chosen type: the choice, its guide, its fields and their words.
+func (v *addView) showType() {
+	t := v.at.Type()
+	for bt, b := range v.chooser {
+		b.Importance = widget.LowImportance
+		if bt == t {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+	switch t {
+	case atlassian.TypeBitbucket:
+		v.siteBox.Hide()
+		v.token.entry.SetPlaceHolder("paste the API token with Bitbucket scopes")
+		v.emailLabel.SetText("Email")
+	case atlassian.TypeAlign:
+		v.siteBox.Show()
+		v.site.entry.SetPlaceHolder("acme.jiraalign.com, or your company's Jira Align address")
+		v.token.entry.SetPlaceHolder("paste an Atlassian API token or a Jira Align API token")
+		v.emailLabel.SetText("Email (optional with a Jira Align API token)")
+	default:
+		v.siteBox.Show()
+		v.site.entry.SetPlaceHolder("acme.atlassian.net, or paste any Jira or Confluence address")
+		v.token.entry.SetPlaceHolder("paste the API token")
+		v.emailLabel.SetText("Email")
+	}
+	v.guideBox.Objects = []fyne.CanvasObject{v.guide()}
+	v.guideBox.Refresh()
+}
+
+// edited reacts to any change of the inputs: an earlier test no longer applies. A test that
+// is running goes on; its answer will not enable Link for inputs it did not test.
 func (v *addView) edited() {
-	if v.tested != nil || len(v.result.Objects) > 0 {
+	if v.cancel == nil && (v.tested != nil || len(v.result.Objects) > 0) {
 		v.gen++
 		v.tested = nil
 		v.result.RemoveAll()
@@ -168,34 +286,62 @@ func (v *addView) edited() {
 	v.validate()
 }
 
-// validate checks every field with the core's rules and shows the outcome under it. It
-// returns the credentials when all of them are valid.
+// validate checks every field with the type's rules (its ParseSite, then ParseCredentials for
+// what the fields say together) and shows the outcome under each. It returns the credentials
+// when all of them are valid.
 func (v *addView) validate() (atlassian.Credentials, bool) {
 	ok := true
-	addr, err := atlassian.ParseSiteAddress(v.site.entry.Text)
-	site := addr.Host
-	switch {
-	case err == nil && addr.ProxySuffix != "":
-		v.hint(v.site, "atlink will use "+site+": the address you pasted went through your company's security proxy ("+addr.ProxySuffix+"), and atlink talks to the site itself", widget.MediumImportance)
-	case err == nil:
-		v.hint(v.site, "atlink will use "+site, widget.MediumImportance)
-	case v.site.touched:
-		ok = false
-		v.problem(v.site, err)
-	default:
-		ok = false
-		v.hint(v.site, "Copy it from your browser's address bar.", widget.LowImportance)
+	t := v.at.Type()
+	site := ""
+	if t != atlassian.TypeBitbucket {
+		addr, err := v.at.ParseSite(v.site.entry.Text, true)
+		site = addr.Host
+		switch {
+		case err == nil && addr.ProxySuffix != "":
+			v.hint(v.site, "atlink will use "+site+": the address you pasted went through your company's security proxy ("+addr.ProxySuffix+"), and atlink talks to the site itself", widget.MediumImportance)
+		case err == nil:
+			v.hint(v.site, "atlink will use "+site, widget.MediumImportance)
+		case v.site.touched:
+			ok = false
+			v.problem(v.site, err)
+		default:
+			ok = false
+			v.hint(v.site, "Copy it from your browser's address bar.", widget.LowImportance)
+		}
 	}
-	email, err := atlassian.ParseEmail(v.email.entry.Text)
-	if err != nil {
-		ok = false
+	if t == atlassian.TypeAlign && site != "" {
+		v.openSite.SetText("Open your Jira Align site")
+		if len(site) <= 28 {
+			v.openSite.SetText("Open " + site)
+		}
+		v.openSite.Show()
+	} else {
+		v.openSite.Hide()
 	}
-	v.check(v.email, err)
+
 	token, err := atlassian.ParseToken(v.token.entry.Text)
-	if err != nil {
-		ok = false
-	}
+	alignToken := err == nil && atlassian.IsAlignToken(token)
+	tokenOK := err == nil
 	v.check(v.token, err)
+	if tokenOK && t == atlassian.TypeAlign {
+		if alignToken {
+			v.hint(v.token, "A Jira Align API token: atlink sends it to this Jira Align site only.", widget.LowImportance)
+		} else {
+			v.hint(v.token, "An Atlassian API token: it goes with the email of its account.", widget.LowImportance)
+		}
+	}
+
+	if t == atlassian.TypeAlign && alignToken && strings.TrimSpace(v.email.entry.Text) == "" {
+		v.hint(v.email, "Not needed with a Jira Align API token; type it to see your name after the test.", widget.LowImportance)
+	} else {
+		_, err = atlassian.ParseEmail(v.email.entry.Text)
+		if err != nil {
+			ok = false
+		}
+		v.check(v.email, err)
+	}
+	ok = ok && tokenOK
+
 	_, err = accounts.ParseExpiry(v.expires.entry.Text)
 	if err != nil {
 		ok = false
@@ -210,7 +356,19 @@ func (v *addView) validate() (atlassian.Credentials, bool) {
 	} else {
 		v.check(v.name, nil)
 	}
-	cr := atlassian.Credentials{Site: site, Email: email, Token: token}
+
+	var cr atlassian.Credentials
+	if ok {
+		// The type's own rules decide what the fields mean together (a Jira Align API token
+		// needs no email; a Jira and Confluence site takes no Jira Align token).
+		var err error
+		if cr, err = v.at.ParseCredentials(site, v.email.entry.Text, v.token.entry.Text); err != nil {
+			ok = false
+			f := v.fieldOf(err)
+			f.touched = true
+			v.problem(f, err)
+		}
+	}
 	// The next step is the primary button: Test until a test passed, then Link.
 	if ok && v.tested != nil && cr == v.testedFor {
 		v.linkBtn.Importance, v.testBtn.Importance = widget.HighImportance, widget.MediumImportance
@@ -220,12 +378,33 @@ func (v *addView) validate() (atlassian.Credentials, bool) {
 		v.linkBtn.Disable()
 	}
 	v.testBtn.Refresh()
-	if ok {
+	if ok && v.cancel == nil {
 		v.untestedBtn.Enable()
 	} else {
 		v.untestedBtn.Disable()
 	}
 	return cr, ok
+}
+
+// fieldOf is the field an invalid_input error is about (the token when it names none).
+func (v *addView) fieldOf(err error) *field {
+	switch atlassian.Field(fieldName(err)) {
+	case atlassian.FieldSite:
+		if v.at.Type() != atlassian.TypeBitbucket {
+			return v.site
+		}
+	case atlassian.FieldEmail:
+		return v.email
+	}
+	return v.token
+}
+
+func fieldName(err error) string {
+	var e *atlassian.Error
+	if errors.As(err, &e) {
+		return string(e.Field)
+	}
+	return ""
 }
 
 // check shows err under a field once the user is done with it, and hides the message otherwise.
@@ -238,7 +417,7 @@ func (v *addView) check(f *field, err error) {
 }
 
 func (v *addView) problem(f *field, err error) {
-	v.hint(f, explain(err, subject{}).Text, widget.DangerImportance)
+	v.hint(f, explain(err, subject{Type: v.at.Type()}).Text, widget.DangerImportance)
 }
 
 func (v *addView) hint(f *field, text string, imp widget.Importance) {
@@ -247,15 +426,23 @@ func (v *addView) hint(f *field, text string, imp widget.Importance) {
 	f.msg.Show()
 }
 
+// fields are the inputs of the form, in order.
+func (v *addView) fields() []*field {
+	return []*field{v.site, v.email, v.token, v.expires, v.name}
+}
+
 // touchAll makes every field show its problem: the user asked to go on.
 func (v *addView) touchAll() {
-	for _, f := range []*field{v.site, v.email, v.token, v.expires, v.name} {
+	for _, f := range v.fields() {
 		f.touched = true
 	}
 }
 
 func (v *addView) focusFirstInvalid() {
-	for _, f := range []*field{v.site, v.email, v.token, v.expires, v.name} {
+	for _, f := range v.fields() {
+		if f == v.site && v.at.Type() == atlassian.TypeBitbucket {
+			continue
+		}
 		if f.msg.Visible() && f.msg.Importance == widget.DangerImportance {
 			v.u.win.Canvas().Focus(f.entry)
 			return
@@ -263,7 +450,8 @@ func (v *addView) focusFirstInvalid() {
 	}
 }
 
-// onTest runs the connection check off the UI goroutine, with progress and a Stop button.
+// onTest runs the connection check off the UI goroutine. Its steps show as a live checklist
+// with a Stop button: the check's observer hands each event to the UI goroutine.
 func (v *addView) onTest() {
 	if v.cancel != nil {
 		return // a test is running
@@ -278,23 +466,35 @@ func (v *addView) onTest() {
 	v.gen++
 	gen := v.gen
 	v.cancel = cancel
-	v.setBusy("Testing " + cr.Email + " on " + cr.Site + "…")
-	v.result.RemoveAll()
+	who := cr.Email
+	if who == "" {
+		who = "the Jira Align API token"
+	}
+	v.setBusy("Testing "+who+" on "+cr.Site+"…", false)
+	steps := newChecklist(v.at.Steps())
+	v.steps, v.events, v.last, v.tested = steps, nil, nil, nil
+	v.result.Objects = []fyne.CanvasObject{widget.NewCard("", "", steps.object())}
+	v.result.Refresh()
+	v.revealResult()
+	ctx = atlassian.WithObserver(ctx, func(e atlassian.Event) {
+		fyne.Do(func() {
+			if gen != v.gen {
+				return // stopped or closed meanwhile
+			}
+			v.events = append(v.events, e)
+			steps.apply(e)
+		})
+	})
+	started := v.u.d.Now()
 	checker := v.u.d.Checker
 	v.u.d.Go(func() {
 		res, err := checker.Check(ctx, cr)
 		fyne.Do(func() {
 			if gen != v.gen {
-				return // stopped or edited meanwhile
+				return // stopped or closed meanwhile
 			}
 			v.idle()
-			if err != nil {
-				v.showProblem(err, cr)
-				return
-			}
-			v.tested, v.testedFor = &res, cr
-			v.showSuccess(res)
-			v.validate()
+			v.finishCheck(checkRecord{time: started, cr: cr, res: res, err: err, events: v.events})
 		})
 	})
 }
@@ -303,7 +503,10 @@ func (v *addView) onTest() {
 func (v *addView) onStop() {
 	v.gen++
 	v.idle()
-	v.showProblem(&atlassian.Error{Kind: atlassian.KindCanceled}, atlassian.Credentials{})
+	if v.steps != nil {
+		v.steps.halt()
+	}
+	v.showProblem(&atlassian.Error{Kind: atlassian.KindCanceled}, atlassian.Credentials{}, v.steps != nil)
 }
 
 // onLink stores the token in the keychain and the account in the list. Without a test the
@@ -330,7 +533,7 @@ func (v *addView) onLink(tested bool) {
 	v.gen++
 	gen := v.gen
 	v.cancel = cancel
-	v.setBusy("Saving the token in the system keychain… If your desktop asks to unlock the keychain, unlock it.")
+	v.setBusy("Saving the token in the system keychain… If your desktop asks to unlock the keychain, unlock it.", true)
 	store := v.u.d.Store
 	v.u.d.Go(func() {
 		a, _, err := store.Link(ctx, cr, opt)
@@ -340,7 +543,8 @@ func (v *addView) onLink(tested bool) {
 			}
 			v.idle()
 			if err != nil {
-				v.showProblem(err, cr)
+				v.steps = nil
+				v.showProblem(err, cr, false)
 				return
 			}
 			v.u.accounts.selected = a.ID
@@ -349,13 +553,19 @@ func (v *addView) onLink(tested bool) {
 	})
 }
 
-func (v *addView) setBusy(text string) {
+func (v *addView) setBusy(text string, saving bool) {
 	v.busyText.SetText(text)
 	v.busy.Show()
-	v.progress.Start()
+	if saving {
+		v.progress.Show()
+		v.progress.Start()
+	}
 	v.testBtn.Disable()
 	v.linkBtn.Disable()
 	v.untestedBtn.Disable()
+	for _, b := range v.chooser {
+		b.Disable()
+	}
 }
 
 func (v *addView) idle() {
@@ -364,8 +574,12 @@ func (v *addView) idle() {
 		v.cancel = nil
 	}
 	v.progress.Stop()
+	v.progress.Hide()
 	v.busy.Hide()
 	v.testBtn.Enable()
+	for _, b := range v.chooser {
+		b.Enable()
+	}
 	v.validate()
 }
 
@@ -377,52 +591,35 @@ func (v *addView) stop() {
 		v.cancel = nil
 	}
 	v.progress.Stop()
+	if v.steps != nil {
+		v.steps.halt()
+	}
 }
 
-func (v *addView) showSuccess(res atlassian.Result) {
-	who := res.Identity.DisplayName
-	if who == "" {
-		who = res.Identity.AccountID
-	}
-	lines := []string{}
-	if res.Identity.Email != "" {
-		lines = append(lines, res.Identity.Email)
-	}
-	var ps []string
-	for _, p := range atlassian.Products {
-		ps = append(ps, p.Title()+": "+productWords(res.Products[p]))
-	}
-	lines = append(lines, strings.Join(ps, "    "))
-	lines = append(lines, fmt.Sprintf("Reached %s %s in %d ms", res.Site, viaWords(res.Via), res.Elapsed.Milliseconds()))
-	next := "Link the account to keep the token in your keychain."
-	if v.rotate != nil {
-		next = "Save the new token to replace the old one in your keychain."
-	}
-	v.card(theme.NewSuccessThemedResource(theme.ConfirmIcon()), "Connected as "+who, strings.Join(lines, "\n"), next, nil)
+// checkRecord is a finished check, as Copy diagnostics reports it.
+type checkRecord struct {
+	time   time.Time
+	cr     atlassian.Credentials
+	res    atlassian.Result
+	err    error
+	events []atlassian.Event
 }
 
-func (v *addView) showProblem(err error, cr atlassian.Credentials) {
-	m := explain(err, subject{Site: cr.Site, Email: cr.Email})
-	if m.Keychain {
-		v.u.showBanner(m)
+// finishCheck shows how a check ended: the steps it did not report live are completed from
+// its Result, then the outcome.
+func (v *addView) finishCheck(c checkRecord) {
+	v.steps.complete(c.res.Steps)
+	v.steps.halt()
+	if len(c.events) == 0 {
+		c.events = c.res.Steps
 	}
-	v.card(theme.NewErrorThemedResource(theme.ErrorIcon()), m.Title, m.Text, m.Hint, m.Action)
-}
-
-// card shows the result of a test or a save under the form.
-func (v *addView) card(icon fyne.Resource, title, text, hint string, act *action) {
-	body := container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
-	if text != "" {
-		body.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapWord})
+	v.last = &c
+	if c.err != nil {
+		v.showProblem(c.err, c.cr, true)
+		return
 	}
-	if hint != "" {
-		body.Add(&widget.Label{Text: hint, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}})
-	}
-	if act != nil {
-		target := act.URL
-		body.Add(container.NewHBox(&widget.Button{Text: act.Label, Icon: theme.ComputerIcon(), OnTapped: func() { v.u.open(target) }}))
-	}
-	v.result.RemoveAll()
-	v.result.Add(widget.NewCard("", "", container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)))
-	v.formScroll.ScrollToBottom() // on a small window the card is below the buttons
+	res := c.res
+	v.tested, v.testedFor = &res, c.cr
+	v.showSuccess(res, c.cr)
+	v.validate()
 }

@@ -35,7 +35,7 @@ func main() {
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
-	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now}
+	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now, Version: version}
 	if dir, err := accounts.DefaultDir(); err != nil {
 		deps.StoreErr = err // the window says what the command line says, and links nothing
 	} else {
