@@ -610,6 +610,7 @@ type checkRecord struct {
 func (v *addView) finishCheck(c checkRecord) {
 	v.steps.complete(c.res.Steps)
 	v.steps.halt()
+	v.steps.settle(c.err == nil)
 	if len(c.events) == 0 {
 		c.events = c.res.Steps
 	}

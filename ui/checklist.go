@@ -130,6 +130,21 @@ func (c *checklist) halt() {
 	}
 }
 
+// settle marks the failed steps of a check that passed as warnings: they did not decide it (a
+// site refusing a scoped token that the gateway then took, a lookup that could not be made).
+func (c *checklist) settle(passed bool) {
+	if !passed {
+		return
+	}
+	for _, r := range c.rows {
+		if r.words.Importance == widget.DangerImportance {
+			r.words.Importance = widget.MediumImportance
+			r.words.Refresh()
+			r.mark.SetResource(theme.NewWarningThemedResource(theme.ErrorIcon()))
+		}
+	}
+}
+
 // empty reports that no event reached the list.
 func (c *checklist) empty() bool { return c.heard == 0 }
 
@@ -191,6 +206,8 @@ func outcomeWords(e atlassian.Event) string {
 		return "not needed"
 	case "":
 		return "ended"
+	case string(atlassian.KindInvalidCredentials):
+		return "refused the token" // also a scoped token's answer from the site, before the gateway takes it
 	}
 	return lowerFirst(explain(kindError(atlassian.Kind(e.Outcome)), subject{}).Title)
 }
