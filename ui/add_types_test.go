@@ -266,7 +266,7 @@ func TestLinkOneAccountOfEachType(t *testing.T) {
 				return ""
 			}},
 		{"jira align on a company's own host", atlassian.TypeAlign, "align.acme-corp.example", "ana@acme.example", anaToken, atlassian.TypeAlign, "align.acme-corp.example",
-			[]string{"Connected as Ana Lima", "Jira Align: works", "Your Jira Align user: found"},
+			[]string{"Connected as Ana Lima", "Jira Align: works", "Your Jira Align user: looked up"},
 			func(a accounts.Account) string {
 				if a.DisplayName != "Ana Lima" {
 					return "display name " + a.DisplayName

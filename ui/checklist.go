@@ -184,8 +184,10 @@ func outcomeWords(e atlassian.Event) string {
 	switch e.Outcome {
 	case atlassian.StatusOK:
 		switch e.Step {
-		case atlassian.StepTenantInfo, atlassian.StepAlignUser:
+		case atlassian.StepTenantInfo:
 			return "found"
+		case atlassian.StepAlignUser:
+			return "looked up" // an answer, with or without a user (see the Notes)
 		case atlassian.StepBitbucketWorkspaces:
 			return "listed"
 		}
