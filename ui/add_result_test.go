@@ -72,7 +72,9 @@ func TestTheResultSaysHowTheSiteWasReachedAndWhoseCertificateItPresented(t *test
 		words   []string
 		hides   string
 	}{
-		{"directly", func(h *harness) *atlassian.Checker { return atlassian.NewChecker(h.fake.Client(atlassian.SameHostRedirects)) }, "acme",
+		{"directly", func(h *harness) *atlassian.Checker {
+			return atlassian.NewChecker(h.fake.Client(atlassian.SameHostRedirects))
+		}, "acme",
 			[]string{"Reached acme.atlassian.net directly in", "Certificate issued by " + atlassiantest.CAName + "."}, "proxy 127"},
 		{"through a proxy", func(h *harness) *atlassian.Checker {
 			p, err := atlassiantest.NewProxy(h.fake)
