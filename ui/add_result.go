@@ -79,7 +79,7 @@ func (v *addView) showSuccess(res atlassian.Result, cr atlassian.Credentials) {
 		next = "Save the new token to replace the old one in your keychain."
 	}
 	parts = append(parts, &widget.Label{Text: next, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}})
-	v.card(theme.NewSuccessThemedResource(theme.ConfirmIcon()), title, parts, true)
+	v.card(theme.NewSuccessThemedResource(theme.ConfirmIcon()), title, parts, nil, true)
 }
 
 // reachedParts say how the check reached the site (directly or through api.atlassian.com, and
@@ -137,21 +137,26 @@ func (v *addView) showProblem(err error, cr atlassian.Credentials, check bool) {
 		target := act.URL
 		parts = append(parts, container.NewHBox(&widget.Button{Text: act.Label, Icon: theme.ComputerIcon(), OnTapped: func() { v.u.open(target) }}))
 	}
+	var after []fyne.CanvasObject // below the steps, which say first where the check stopped
 	if check && v.last != nil {
-		parts = append(parts, v.reachedParts(v.last.res, false)...)
+		after = v.reachedParts(v.last.res, false)
 	}
-	v.card(theme.NewErrorThemedResource(theme.ErrorIcon()), m.Title, parts, check)
+	v.card(theme.NewErrorThemedResource(theme.ErrorIcon()), m.Title, parts, after, check)
 }
 
-// card shows the result of a test or a save under the form; after a check, with the check's
-// steps and the Copy diagnostics button.
-func (v *addView) card(icon fyne.Resource, title string, parts []fyne.CanvasObject, check bool) {
+// card shows the result of a test or a save under the form: its title and parts; after a
+// check, the check's steps, what goes after them, and the Copy diagnostics button.
+func (v *addView) card(icon fyne.Resource, title string, parts, after []fyne.CanvasObject, check bool) {
 	body := container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
 	body.Objects = append(body.Objects, parts...)
 	if check && v.steps != nil && !v.steps.empty() {
 		body.Add(widget.NewSeparator())
 		body.Add(&widget.Label{Text: "Steps of the check", TextStyle: fyne.TextStyle{Bold: true}})
 		body.Add(v.steps.object())
+	}
+	if len(after) > 0 {
+		body.Add(widget.NewSeparator())
+		body.Objects = append(body.Objects, after...)
 	}
 	if check && v.last != nil {
 		copied := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}

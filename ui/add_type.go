@@ -58,7 +58,7 @@ func (v *addView) setType(t atlassian.Type) {
 func (v *addView) showType() {
 	t := v.at.Type()
 	for bt, b := range v.chooser {
-		b.Importance = widget.LowImportance
+		b.Importance = widget.MediumImportance
 		if bt == t {
 			b.Importance = widget.HighImportance
 		}
