@@ -4,7 +4,8 @@
 #   build      C compiler and the X11/OpenGL headers Fyne compiles against
 #   keyring    a D-Bus session bus and gnome-keyring, for tests with a real keychain; Xvfb and
 #              xdotool show and dismiss gnome-keyring's real unlock prompt in a test
-#   screenshot Xvfb and ImageMagick, to render the window without a display
+#   screenshot Xvfb, xdotool and xclip (to type and paste) and ImageMagick, to render the window
+#              without a display
 #   windows    the MinGW cross compiler, for the Windows build
 set -euo pipefail
 
@@ -13,7 +14,7 @@ declare -A groups=(
   # Not dbus-x11: with it, go-keyring autolaunches buses and daemons that outlive the tests.
   # git and curl: the tests of exec and of the git credential helper run the real programs.
   [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools xvfb xdotool git curl"
-  [screenshot]="xvfb xdotool imagemagick fonts-dejavu-core"
+  [screenshot]="xvfb xdotool xclip imagemagick fonts-dejavu-core"
   [windows]="gcc-mingw-w64-x86-64"
 )
 

@@ -59,6 +59,9 @@ type Deps struct {
 	// Watch is how often the index file is polled for changes made by another atlink (the
 	// command line). Zero means every two seconds, negative never.
 	Watch time.Duration
+	// Version is atlink's version ("0.3.1", as the build's -ldflags set it), which Copy
+	// diagnostics puts in its report.
+	Version string
 }
 
 // inBackground is how the window starts background work unless Deps.Go says otherwise.

@@ -44,7 +44,7 @@ func main() {
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
-	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now, Executable: executable()}
+	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now, Executable: executable(), Version: version}
 	if dir, err := accounts.DefaultDir(); err != nil {
 		deps.StoreErr = err // the window says what the command line says, and links nothing
 	} else {
