@@ -77,16 +77,16 @@ func explain(err error, s subject) message {
 		if ae.Proxy != "" {
 			return message{Title: "Proxy refused", Text: sentence(detail), Hint: proxyRemedy(ae)}
 		}
-		return message{Title: "Cannot connect", Text: "atlink could not reach " + site + ".",
+		return message{Title: "Cannot connect", Text: "atlink could not reach " + hostOf(ae, site) + ".",
 			Hint: "Check your internet connection, and your proxy settings (HTTPS_PROXY) if you use one."}
 	case atlassian.KindIPBlocked:
 		return message{Title: "Address not allowed", Text: site + " accepts connections only from addresses its admins allowed, and this computer's address is not one of them.",
 			Hint: "Connect from your company's network or VPN, or ask a site admin to allow this address."}
 	case atlassian.KindTLS:
-		return message{Title: "Connection not trusted", Text: "The secure connection to " + site + " could not be verified.",
+		return message{Title: "Connection not trusted", Text: "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
 	case atlassian.KindTimeout:
-		return message{Title: "No answer in time", Text: site + " did not answer in time.", Hint: "Try again in a moment."}
+		return message{Title: "No answer in time", Text: hostOf(ae, site) + " did not answer in time.", Hint: "Try again in a moment."}
 	case atlassian.KindInvalidCredentials:
 		switch s.Type {
 		case atlassian.TypeBitbucket:
@@ -130,9 +130,9 @@ func explain(err error, s subject) message {
 		}
 		return message{Title: "Too many requests", Text: "Atlassian asked atlink to slow down.", Hint: "Wait " + wait + ", then try again."}
 	case atlassian.KindServerError:
-		text := site + " had a problem of its own."
+		text := hostOf(ae, site) + " had a problem of its own."
 		if ae.Status != 0 {
-			text = fmt.Sprintf("%s had a problem of its own (HTTP %d).", site, ae.Status)
+			text = fmt.Sprintf("%s had a problem of its own (HTTP %d).", hostOf(ae, site), ae.Status)
 		}
 		return message{Title: "Atlassian is having trouble", Text: text, Hint: "Try again later. Atlassian lists incidents on its status page.",
 			Action: &action{Label: "Open the status page", URL: "https://status.atlassian.com"}}
@@ -218,6 +218,15 @@ func proxyRemedy(e *atlassian.Error) string {
 		return "Check the site address. If it is right, ask IT whether the proxy can reach Atlassian."
 	}
 	return "Check that HTTPS_PROXY names a proxy that is running, or unset it if this network needs no proxy."
+}
+
+// hostOf names the host whose answer decided, which for a scoped token or Bitbucket is not the
+// site itself (api.atlassian.com, api.bitbucket.org); site when the error does not say.
+func hostOf(e *atlassian.Error, site string) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return site
 }
 
 func sentence(s string) string {

@@ -64,6 +64,9 @@ type Error struct {
 	// Site is the site the error is about, when known: the account's site host, also when the
 	// deciding answer came from the gateway or a proxy (Detail then names that host).
 	Site string
+	// Host is the host whose answer (or silence) decided: the site, api.atlassian.com for a
+	// scoped token, api.bitbucket.org for Bitbucket. Empty when no request was made.
+	Host string
 	// MovedTo is the new host, for site_moved.
 	MovedTo string
 	// RetryAfter is how long the site or the gateway asked us to wait, for rate_limited: 0 if

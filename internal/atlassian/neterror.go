@@ -17,7 +17,7 @@ import (
 // reached) is reported as the proxy's: Proxy, ProxyStatus and ProxyAuth say which and how.
 func transportError(ctx context.Context, site string, client Doer, req *http.Request, err error) *Error {
 	host := req.URL.Host
-	e := &Error{Kind: KindNetwork, Site: site, Err: err}
+	e := &Error{Kind: KindNetwork, Site: site, Host: req.URL.Hostname(), Err: err}
 	var refusal *proxyRefusal
 	var op *net.OpError
 	switch {

@@ -72,16 +72,16 @@ func explain(err error, s subject) (message, hint string) {
 		if ae.Proxy != "" {
 			return capital(detail) + ".", proxyRemedy(ae)
 		}
-		return "Could not reach " + site + ".",
+		return "Could not reach " + hostOf(ae, site) + ".",
 			"Check the internet connection, and HTTPS_PROXY if you use a proxy."
 	case atlassian.KindIPBlocked:
 		return site + " accepts connections only from the addresses its admins allowed, and this computer's address is not one of them.",
 			"Connect from the company network or its VPN, or ask a site admin to allow this address."
 	case atlassian.KindTLS:
-		return "The secure connection to " + site + " could not be verified.",
+		return "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
 	case atlassian.KindTimeout:
-		return site + " did not answer in time.",
+		return hostOf(ae, site) + " did not answer in time.",
 			"Try again, or allow more time with --timeout 30s."
 	case atlassian.KindInvalidCredentials:
 		switch s.Type {
@@ -129,7 +129,7 @@ func explain(err error, s subject) (message, hint string) {
 		if ae.Status != 0 {
 			status = fmt.Sprintf(" (HTTP %d)", ae.Status)
 		}
-		return "The site " + site + " had a problem of its own" + status + ".",
+		return hostOf(ae, site) + " had a problem of its own" + status + ".",
 			"Try again later; https://status.atlassian.com lists incidents."
 	case atlassian.KindCanceled:
 		return "The check was stopped.", ""
@@ -196,6 +196,15 @@ func exitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// hostOf names the host whose answer decided, which for a scoped token or Bitbucket is not the
+// site itself (api.atlassian.com, api.bitbucket.org); site when the error does not say.
+func hostOf(e *atlassian.Error, site string) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return site
 }
 
 // kindOf is the kind of err, whichever package made it.
