@@ -74,6 +74,10 @@ func explain(err error, s subject) message {
 		}
 		return m
 	case atlassian.KindNetwork:
+		if ae.ProxyUnreadable {
+			return message{Title: "Proxy address unreadable", Text: sentence(detail),
+				Hint: "Write it as http://USER:PASSWORD@HOST:PORT, with every special character of the user name and password percent-encoded (% as %25, @ as %40, : as %3A, # as %23)."}
+		}
 		if ae.Proxy != "" {
 			return message{Title: "Proxy refused", Text: sentence(detail), Hint: proxyRemedy(ae)}
 		}

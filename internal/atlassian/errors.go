@@ -87,6 +87,9 @@ type Error struct {
 	// Scopes are the scopes Bitbucket named as required, for a scope_mismatch it decided
 	// ("read:user:bitbucket"): at most MaxScopes, each shaped like a scope name; empty otherwise.
 	Scopes []string
+	// ProxyUnreadable reports that HTTPS_PROXY (or HTTP_PROXY) names a proxy address that cannot
+	// be read, for a network failure; Detail names the variable, never its value.
+	ProxyUnreadable bool
 	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
 	Err error
 }

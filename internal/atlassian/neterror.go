@@ -20,7 +20,11 @@ func transportError(ctx context.Context, site string, client Doer, req *http.Req
 	e := &Error{Kind: KindNetwork, Site: site, Host: req.URL.Hostname(), Err: err}
 	var refusal *proxyRefusal
 	var op *net.OpError
+	var badAddr *proxyAddressError
 	switch {
+	case errors.As(err, &badAddr):
+		e.ProxyUnreadable = true
+		e.Detail = "the proxy address in " + badAddr.variable + " cannot be read"
 	case ctx.Err() != nil:
 		e.Kind = timeoutOrCanceled(ctx)
 		if e.Kind == KindTimeout {

@@ -135,6 +135,10 @@ func TestBinaryThroughProxy(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "asks for a user name and password") || !strings.Contains(out, "http://USER:PASSWORD@"+host) {
 		t.Errorf("a proxy that wants a password: exit %d\n%s", code, out)
 	}
+	out, code = withProxy("http://corp:50%off@" + host) // a bare %: Go cannot read the address
+	if code != 1 || !strings.Contains(out, "The proxy address in HTTPS_PROXY cannot be read") || strings.Contains(out, "50%off") {
+		t.Errorf("an unreadable proxy address: exit %d\n%s", code, out)
+	}
 	if out, code = withProxy("http://corp:right-pw@" + host); code != 0 {
 		t.Errorf("through the proxy with its password: exit %d\n%s", code, out)
 	}

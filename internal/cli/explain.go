@@ -69,6 +69,9 @@ func explain(err error, s subject) (message, hint string) {
 		return site + " has moved to " + ae.MovedTo + ".",
 			"Link it under its new address: atlink add --site " + ae.MovedTo + " --email " + orDash(s.Email, "EMAIL")
 	case atlassian.KindNetwork:
+		if ae.ProxyUnreadable {
+			return capital(detail) + ".", proxyAddressHint
+		}
 		if ae.Proxy != "" {
 			return capital(detail) + ".", proxyRemedy(ae)
 		}
@@ -256,6 +259,9 @@ func noteWords(n atlassian.Note, a accounts.Account) string {
 	msg, _ := explain(&atlassian.Error{Kind: n.Kind, Status: n.Status}, subjectOf(a))
 	return "one step of the check (" + string(n.Step) + ") failed: " + strings.TrimSuffix(msg, ".")
 }
+
+// proxyAddressHint says how to write a proxy address net/http can read.
+const proxyAddressHint = "Write it as http://USER:PASSWORD@HOST:PORT, with every special character of the user name and password percent-encoded (% as %25, @ as %40, : as %3A, # as %23)."
 
 // proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.
 func proxyRemedy(e *atlassian.Error) string {
