@@ -65,6 +65,11 @@ func withGoroutines() option {
 	}
 }
 
+// withExecutable sets atlink's path for the set-ups.
+func withExecutable(path string) option {
+	return func(_ *harness, d *Deps) { d.Executable = path }
+}
+
 // withWatch polls the index for changes this often.
 func withWatch(every time.Duration) option {
 	return func(_ *harness, d *Deps) { d.Watch = every }

@@ -20,6 +20,21 @@ func (s *Store) Token(ctx context.Context, name string) (string, error) {
 	return s.token(ctx, a)
 }
 
+// TokenRef reads the token of the account ref was taken from: the window's way, by id. It
+// fails with account_changed when the account changed since ref was taken, unknown_account
+// when it is gone, and as Token does otherwise.
+func (s *Store) TokenRef(ctx context.Context, ref Ref) (string, error) {
+	ix, err := s.read()
+	if err != nil {
+		return "", err
+	}
+	i, err := ix.find(ref)
+	if err != nil {
+		return "", err
+	}
+	return s.token(ctx, ix.Accounts[i])
+}
+
 // usable refuses accounts whose token must not be read: a damaged row, and a link or removal
 // another atlink is doing right now (a new token being stored leaves the account usable).
 func usable(a Account, now time.Time) error {

@@ -264,7 +264,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 	a.proxy = proxyAddr(proxyFor(r.c.HTTP, req))
 	if q.auth && !r.allowed[req.URL.Hostname()] {
 		r.start(a)
-		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Detail: "atlink does not send these credentials to " + a.host}
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Host: a.host, Detail: "atlink does not send these credentials to " + a.host}
 		return a
 	}
 	req.Header.Set("Accept", "application/json")
@@ -314,7 +314,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 		return a
 	}
 	if len(body) > MaxBodyBytes {
-		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Host: a.host, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
 		return a
 	}
 	a.body = body

@@ -51,6 +51,9 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 	fake.SetSite("scoped-busy.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped-busy"), RetryAfter: "30", Users: []atlassiantest.User{
 		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}},
 		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyRateLimited, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyRateLimited}})
+	fake.SetSite("scoped-down.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped-down"), Users: []atlassiantest.User{
+		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyServerError, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyServerError}})
 	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
 	fake.SetAlignSite("acme.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
@@ -181,6 +184,7 @@ func TestAddFailures(t *testing.T) {
 		{"bad name", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--name", "a b"}, ExitUsage, "invalid_input", "A name has"},
 		{"bad expiry", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--expires", "tomorrow"}, ExitUsage, "invalid_input", "YYYY-MM-DD"},
 		{"the gateway rate-limits a scoped token", boToken, []string{"--site", "scoped-busy", "--email", "bo@acme.example"}, ExitFailure, "rate_limited", "slow down"},
+		{"the gateway fails for a scoped token: its name, not the site's", boToken, []string{"--site", "scoped-down", "--email", "bo@acme.example"}, ExitFailure, "server_error", "api.atlassian.com had a problem of its own (HTTP 500)"},
 		{"ip allowlist", anaToken, []string{"--site", "fortress", "--email", "ana@acme.example"}, ExitFailure, "ip_blocked", "accepts connections only from the addresses its admins allowed"},
 		{"custom domain keeps the host as typed", anaToken, []string{"--site", "https://Jira.Acme-Corp.com/browse/X-1", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "Jira.Acme-Corp.com"},
 		{"email with a zero-width space", anaToken, []string{"--site", "acme", "--email", "ana@acme.example\u200b"}, ExitUsage, "invalid_input", "invisible character"},

@@ -28,7 +28,7 @@ NAME)" puts it in curl's arguments, where anyone logged in can see it while curl
 			if err != nil {
 				return failWith(env, err, args[0])
 			}
-			fmt.Fprintln(env.Out, tok)
+			fmt.Fprintln(env.rawOut, tok)
 			return nil
 		},
 	}

@@ -37,6 +37,10 @@ type Env struct {
 	// ReadSecret reads a line without echo when In is a terminal; nil when it is not.
 	ReadSecret func() (string, error)
 	Now        func() time.Time
+	// Executable is this atlink's path for setup-git; empty means os.Executable.
+	Executable string
+
+	rawOut, rawErr io.Writer // Out and Err before the safetext guard: a program's or a token's
 
 	timeout time.Duration      // --timeout: the whole command's deadline, 0 for none
 	stop    context.CancelFunc // releases that deadline
@@ -73,6 +77,7 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	}
 	// The last guard of what reaches a terminal: strings from outside are cleaned where they
 	// enter, and nothing else may carry an escape sequence either.
+	env.rawOut, env.rawErr = env.Out, env.Err
 	env.Out, env.Err = safetext.NewWriter(env.Out), safetext.NewWriter(env.Err)
 	env.version = version
 	root := newRoot(&env, version)
@@ -146,6 +151,7 @@ Run atlink without a command to open its window. Create an API token at
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAdd(env), newList(env), newTest(env), newToken(env), newRename(env), newRemove(env))
+	root.AddCommand(newAdd(env), newList(env), newTest(env), newToken(env), newRename(env), newRemove(env),
+		newExec(env), newEnv(env), newGitCredential(env), newSetupGit(env))
 	return root
 }
