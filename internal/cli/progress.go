@@ -115,7 +115,7 @@ const (
 )
 
 // watch is what one account's check is watched by: --verbose's lines, --diagnose's record of
-// its events. Its zero value watches nothing.
+// its events.
 type watch struct {
 	label    string
 	progress *progress // nil without --verbose
@@ -123,9 +123,10 @@ type watch struct {
 	now      func() time.Time
 	began    time.Time // when the account's turn began: its token is read first
 
-	mu     sync.Mutex
-	events []atlassian.Event
-	when   time.Time // now() when the check began, for the report
+	mu      sync.Mutex
+	events  []atlassian.Event
+	started bool      // the token was read and the check began
+	when    time.Time // now() when the check began, for the report
 }
 
 // newWatch watches the account called label from now on.
@@ -161,7 +162,7 @@ func (w *watch) checker(c accounts.Checker) accounts.Checker {
 func (w *watch) tokenRead() {
 	took := time.Since(w.began)
 	w.mu.Lock()
-	w.when = w.now()
+	w.started, w.when = true, w.now()
 	w.mu.Unlock()
 	if w.progress != nil {
 		w.progress.line(w.label, "token", fmt.Sprintf("read from the keychain in %d ms", took.Milliseconds()))
@@ -172,9 +173,9 @@ func (w *watch) tokenRead() {
 // (the check never began), nothing else.
 func (w *watch) ended(err error) {
 	w.mu.Lock()
-	began := !w.when.IsZero()
+	started := w.started
 	w.mu.Unlock()
-	if w.progress != nil && !began && err != nil {
+	if w.progress != nil && !started && err != nil {
 		w.progress.line(w.label, "token", "not read: "+string(accounts.KindOf(err)))
 	}
 }
@@ -184,7 +185,7 @@ func (w *watch) report(version, name string, res atlassian.Result, err error) st
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	when := w.when
-	if when.IsZero() {
+	if !w.started {
 		when = w.now()
 	}
 	return diagnose.Report(diagnose.Input{Version: version, Time: when, Name: name, Result: res, Err: err, Steps: w.events})

@@ -74,11 +74,11 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 	for i, a := range list {
 		watches[i] = newWatch(a.Name, prog, f.diagnose, env.Now)
 	}
-	// Every token in one go when the keychain can (a Secret Service answers a hundred in the
-	// time of fifteen reads one by one); a token it did not give is read by its check.
-	// The system's certificate store is read once, at the first TLS handshake; read it while
-	// the keychain answers instead (tens of milliseconds, /etc/ssl/certs on Linux).
+	// The system's certificate store is read once, at the first TLS handshake: read it while
+	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux).
 	go func() { _, _ = x509.SystemCertPool() }()
+	// Every token in one go when the keychain can (a Secret Service hands over a hundred in a
+	// quarter of the time a read each takes); a token it did not give is read by its check.
 	began := time.Now()
 	snap.ReadTokens(ctx, list)
 	if prog != nil && len(list) > 1 {
