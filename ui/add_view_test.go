@@ -195,7 +195,7 @@ func TestSpecificWordsForCommonFailures(t *testing.T) {
 		{atlassian.KindInvalidCredentials, []string{"Wrong email or token", "Open the API token page"}},
 		{atlassian.KindSiteMoved, []string{"has moved to acme-new.atlassian.net", "Open acme-new.atlassian.net"}},
 		{atlassian.KindCaptchaRequired, []string{"CAPTCHA", "Open acme.atlassian.net"}},
-		{atlassian.KindRateLimited, []string{"Wait 30s, then try again."}},
+		{atlassian.KindRateLimited, []string{"Wait 30 seconds, then try again."}},
 		{atlassian.KindServerError, []string{"(HTTP 503)"}},
 		{atlassian.KindIPBlocked, []string{"Address not allowed", "company's network or VPN"}},
 	}

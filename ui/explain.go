@@ -9,6 +9,7 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/humanize"
 )
 
 // TokenPageURL is where Atlassian accounts create and revoke API tokens.
@@ -130,7 +131,7 @@ func explain(err error, s subject) message {
 	case atlassian.KindRateLimited:
 		wait := "a minute"
 		if ae.RetryAfter > 0 {
-			wait = ae.RetryAfter.String()
+			wait = humanize.Wait(ae.RetryAfter)
 		}
 		return message{Title: "Too many requests", Text: "Atlassian asked atlink to slow down.", Hint: "Wait " + wait + ", then try again."}
 	case atlassian.KindServerError:

@@ -92,7 +92,9 @@ func readableProxy(raw string) bool {
 // quotes the address, which may hold a password.
 type proxyAddressError struct{ variable string }
 
-func (e *proxyAddressError) Error() string { return "the proxy address in " + e.variable + " cannot be read" }
+func (e *proxyAddressError) Error() string {
+	return "the proxy address in " + e.variable + " cannot be read"
+}
 
 // proxyRefusal is a proxy's answer other than 200 to CONNECT. Its text names the proxy by
 // host:port only, never with its user or password.

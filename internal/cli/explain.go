@@ -10,6 +10,7 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/handoff"
+	"github.com/atlink/atlink/internal/humanize"
 	"github.com/atlink/atlink/internal/safetext"
 )
 
@@ -124,7 +125,7 @@ func explain(err error, s subject) (message, hint string) {
 	case atlassian.KindRateLimited:
 		wait := "a minute"
 		if ae.RetryAfter > 0 {
-			wait = ae.RetryAfter.String()
+			wait = humanize.Wait(ae.RetryAfter)
 		}
 		return "Atlassian asked atlink to slow down.", "Wait " + wait + " and try again."
 	case atlassian.KindServerError:
