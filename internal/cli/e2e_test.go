@@ -240,7 +240,7 @@ func TestFirstContact(t *testing.T) {
 	t.Run("window", func(t *testing.T) {
 		tests := []struct{ name, display, xauthority string }{
 			{"no display at all (ssh, container)", "", ""},
-			{"a display nobody serves", ":97", ""},
+			{"a display nobody serves", freeDisplay(t), ""},
 			{"a display that does not let this user in (after su or sudo)", lockedDisplay(t), "/dev/null"},
 		}
 		for _, tt := range tests {
@@ -307,7 +307,7 @@ func lockedDisplay(t *testing.T) string {
 		}
 		t.Skip("Xvfb is missing")
 	}
-	display := fmt.Sprintf(":%d", 80+os.Getpid()%100)
+	display := freeDisplay(t)
 	// An Xauthority entry (FamilyWild, display number, MIT-MAGIC-COOKIE-1, 16 random bytes) that
 	// only the server knows: clients without it are refused, as after su or sudo.
 	cookie := make([]byte, 16)
@@ -337,5 +337,20 @@ func lockedDisplay(t *testing.T) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("Xvfb did not start")
+	return ""
+}
+
+// freeDisplay is an X display number no server on this machine uses (no socket, no lock
+// file), so tests do not meet the Xvfb of a screenshot or another test.
+func freeDisplay(t *testing.T) string {
+	t.Helper()
+	for n := 300 + os.Getpid()%200; n < 1000; n++ {
+		_, sockErr := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+		_, lockErr := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
+		if os.IsNotExist(sockErr) && os.IsNotExist(lockErr) {
+			return fmt.Sprintf(":%d", n)
+		}
+	}
+	t.Fatal("no free X display number")
 	return ""
 }
