@@ -240,7 +240,7 @@ func TestFirstContact(t *testing.T) {
 	t.Run("window", func(t *testing.T) {
 		tests := []struct{ name, display, xauthority string }{
 			{"no display at all (ssh, container)", "", ""},
-			{"a display nobody serves", freeDisplay(t), ""},
+			{"a display nobody serves", freeDisplay(t, 300), ""},
 			{"a display that does not let this user in (after su or sudo)", lockedDisplay(t), "/dev/null"},
 		}
 		for _, tt := range tests {
@@ -307,7 +307,7 @@ func lockedDisplay(t *testing.T) string {
 		}
 		t.Skip("Xvfb is missing")
 	}
-	display := freeDisplay(t)
+	display := freeDisplay(t, 600)
 	// An Xauthority entry (FamilyWild, display number, MIT-MAGIC-COOKIE-1, 16 random bytes) that
 	// only the server knows: clients without it are refused, as after su or sudo.
 	cookie := make([]byte, 16)
@@ -340,11 +340,11 @@ func lockedDisplay(t *testing.T) string {
 	return ""
 }
 
-// freeDisplay is an X display number no server on this machine uses (no socket, no lock
+// freeDisplay is an X display number from from on that no server on this machine uses (no socket, no lock
 // file), so tests do not meet the Xvfb of a screenshot or another test.
-func freeDisplay(t *testing.T) string {
+func freeDisplay(t *testing.T, from int) string {
 	t.Helper()
-	for n := 300 + os.Getpid()%200; n < 1000; n++ {
+	for n := from + os.Getpid()%200; n < from+300; n++ {
 		_, sockErr := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
 		_, lockErr := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
 		if os.IsNotExist(sockErr) && os.IsNotExist(lockErr) {
