@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -406,5 +407,46 @@ func TestASecurityProxysAddressIsReducedToTheSite(t *testing.T) {
 	}
 	if a, err := w.store.Get("acme"); err != nil || a.Site != "acme.atlassian.net" {
 		t.Errorf("linked %+v, %v", a, err)
+	}
+}
+
+// TestJSONFailuresAreJSON: a command asked for JSON says what went wrong in JSON on standard
+// output, with a kind a script can read, and nothing on standard error.
+func TestJSONFailuresAreJSON(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	if code, _, _ := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example"); code != ExitOK {
+		t.Fatal("add")
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		kind string
+	}{
+		{"test of an unknown name", []string{"test", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"token of an unknown name", []string{"token", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"remove of an unknown name", []string{"remove", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"rename to its own name", []string{"rename", "acme", "acme", "--json"}, ExitOK, ""},
+		{"rename to a bad name", []string{"rename", "acme", "bad name", "--json"}, ExitUsage, "invalid_input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := w.run("", tt.args...)
+			var rep struct {
+				OK   bool   `json:"ok"`
+				Kind string `json:"kind"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != tt.code || rep.Kind != tt.kind || rep.OK != (tt.kind == "") || errOut != "" {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, tt.code, out, errOut)
+			}
+		})
+	}
+	// list --json with an index it cannot read.
+	if err := os.WriteFile(filepath.Join(w.store.Dir(), accounts.IndexFile), []byte(`{"version":1,"accounts":[{"id":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := w.run("", "list", "--json")
+	if !strings.Contains(out, `"kind": "index_unreadable"`) || code != ExitFailure || errOut != "" {
+		t.Errorf("list --json of a damaged index: exit %d %q %q", code, out, errOut)
 	}
 }

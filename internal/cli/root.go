@@ -43,6 +43,7 @@ type Env struct {
 	rawOut, rawErr io.Writer // Out and Err before the safetext guard: a program's or a token's
 
 	timeout time.Duration      // --timeout: the whole command's deadline, 0 for none
+	json    bool               // --json of token, rename, remove and list: failures in JSON too
 	stop    context.CancelFunc // releases that deadline
 	version string             // atlink's version, for --diagnose
 }

@@ -50,8 +50,8 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 		list, err = pick(snap, names)
 	}
 	if err != nil {
-		printError(env.Err, err, subject{})
-		return exitError{exitCode(err)}
+		env.json = f.json
+		return fail(env, err, subject{})
 	}
 	if len(list) == 0 {
 		if f.json {
