@@ -154,7 +154,13 @@ func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 				continue
 			}
 			if i := ix.bySoundID(o.ID); i >= 0 {
-				applyResult(&ix.Accounts[i], o.Result, o.Err, now)
+				a := &ix.Accounts[i]
+				applyResult(a, o.Result, o.Err, now)
+				// A new token whose storing was interrupted left the old or the new one in the
+				// keychain; a check that passed with what is there settles it.
+				if p := a.Pending; p != nil && p.Op == PendingRotate && p.Interrupted(now) && a.LastCheck.OK {
+					a.Pending = nil
+				}
 			}
 		}
 		return nil
