@@ -97,7 +97,7 @@ func (v *addView) validate() (atlassian.Credentials, bool) {
 		}
 	}
 	// The next step is the primary button: Test until a test passed, then Link.
-	if ok && v.tested != nil && cr == v.testedFor {
+	if ok && v.tested != nil && cr == v.testedFor && !v.stale {
 		v.linkBtn.Importance, v.testBtn.Importance = widget.HighImportance, widget.MediumImportance
 		v.linkBtn.Enable()
 	} else {

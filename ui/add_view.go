@@ -27,6 +27,7 @@ type addView struct {
 	u      *UI
 	rotate *accounts.Account
 	at     atlassian.AccountType // the type being linked; fixed when rotating
+	stale  bool                  // rotating an account another atlink changed or removed meanwhile
 
 	chooser  map[atlassian.Type]*widget.Button // nil when rotating
 	chosenBy *widget.Label                     // says that a pasted address chose the type
@@ -245,6 +246,11 @@ func (v *addView) onLink(tested bool) {
 			v.idle()
 			if err != nil {
 				v.steps = nil
+				if v.rotate != nil && changedElsewhere(err) {
+					v.stale = true // the account this form is for is gone or changed: saving again cannot work
+					v.validate()
+					v.u.reload()
+				}
 				v.showProblem(err, cr, false)
 				return
 			}

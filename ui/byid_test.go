@@ -100,4 +100,7 @@ func TestANewTokenForAnAccountRemovedMeanwhileIsNotReportedAsSaved(t *testing.T)
 	if kc.Len() != 0 {
 		t.Error("a token was left in the keychain for an account nobody lists")
 	}
+	if !v.linkBtn.Disabled() {
+		t.Error("the form still offers to save a token for an account that is gone")
+	}
 }

@@ -126,6 +126,11 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 	p.about.SetText(aboutWords(a))
 	p.about.Hidden = p.about.Text == ""
 	p.about.Refresh()
+	if st == accounts.StateDamaged { // what the row says of its checks cannot be trusted
+		p.products.Hide()
+		p.about.Hide()
+		p.site.SetText(a.Site)
+	}
 	p.use.show(a)
 	if a.LastCheck != nil {
 		p.checked.SetText("Checked " + humanize.Ago(a.LastCheck.Time, now) + " · linked " + humanize.Ago(a.Added, now))

@@ -172,7 +172,7 @@ func explain(err error, s subject) message {
 			Hint: "Wait until it is done, then try again."}
 	case accounts.KindAccountChanged:
 		return message{Title: "Changed meanwhile", Text: orElse(s.Name, "This account") + " changed while this window showed it (another atlink renamed, removed or linked it again), so atlink left it as it is.",
-			Hint: "The list now shows it as it is; try again if you still want to."}
+			Hint: "The list of accounts shows it as it is now; start again from there if you still want to."}
 	case accounts.KindAccountDamaged:
 		return message{Title: "Damaged entry", Text: "The entry of " + orElse(s.Name, "this account") + " in atlink's account list is damaged, so atlink will not send its token anywhere.",
 			Hint: "Remove it and link the account again."}
