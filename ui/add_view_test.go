@@ -468,3 +468,34 @@ func TestAHostileDisplayNameReachesNoLabelAsSent(t *testing.T) {
 		t.Errorf("rows = %q", rows)
 	}
 }
+
+// TestSavingTheTokenRunsOffTheUIGoroutine holds the keychain's store (as an unlock prompt would)
+// and taps Link with the app's own way of starting background work: the tap must come back
+// while the keychain still waits.
+func TestSavingTheTokenRunsOffTheUIGoroutine(t *testing.T) {
+	gate := accountstest.NewGate(&accountstest.MemKeychain{})
+	h := newHarness(t, gate)
+	h.u.showAdd()
+	h.fillForm("acme", "ana@acme.example", anaToken)
+	test.Tap(h.u.add.testBtn)
+	if h.u.add.linkBtn.Disabled() {
+		t.Fatalf("the test did not pass:\n%s", h.text())
+	}
+	release := gate.Hold(accounts.OpStore)
+	h.u.d.Go = inBackground // from here on, as the app does
+	tapped := make(chan struct{})
+	go func() { // this goroutine plays the UI goroutine; the test waits for it
+		test.Tap(h.u.add.linkBtn)
+		close(tapped)
+	}()
+	select {
+	case <-tapped:
+	case <-time.After(10 * time.Second):
+		release()
+		t.Fatal("the tap on Link did not return while the keychain was busy: the keychain call runs on the UI goroutine")
+	}
+	<-gate.Entered()
+	h.u.add.onStop()
+	release()
+	<-gate.Done()
+}
