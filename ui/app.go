@@ -29,6 +29,10 @@ type Store interface {
 	RenameRef(ctx context.Context, ref accounts.Ref, newName string) (accounts.Account, error)
 	RemoveRef(ctx context.Context, ref accounts.Ref) (accounts.Account, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
+	// Check checks an account without recording the outcome; Record writes the outcomes of
+	// several checks in one write of the index (Test all records in batches).
+	Check(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
+	Record(ctx context.Context, outcomes ...accounts.Outcome) error
 	Dir() string
 }
 
@@ -48,6 +52,9 @@ type Deps struct {
 	// Go starts background work: keychain, network and file calls never run on the UI
 	// goroutine. It is `go f()` when nil; tests may run f at once.
 	Go func(func())
+	// Do hands a change of the window from background work to the UI goroutine. It is
+	// fyne.Do when nil; tests may hand it to whatever stands in for the UI goroutine.
+	Do func(func())
 	// Watch is how often the index file is polled for changes made by another atlink (the
 	// command line). Zero means every two seconds, negative never.
 	Watch time.Duration
@@ -72,6 +79,7 @@ type UI struct {
 	dialog    dialog.Dialog // the dialog on top, for Esc
 	stopWatch chan struct{}
 	watching  sync.WaitGroup
+	testing   sync.WaitGroup // runs of checks that have not yet written their outcomes
 }
 
 // New builds the window's content into w: the linked accounts, the menu with its shortcuts,
@@ -85,6 +93,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 	}
 	if d.Go == nil {
 		d.Go = inBackground
+	}
+	if d.Do == nil {
+		d.Do = fyne.Do
 	}
 	u := &UI{app: a, win: w, d: d}
 	u.accounts = newAccountsView(u)
@@ -105,6 +116,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 		&fyne.MenuItem{Label: "Open the API token page", Action: func() { u.open(TokenPageURL) }},
 	)))
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.showAdd() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.accounts.onTestAll() })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			u.escape()
@@ -114,9 +126,10 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 }
 
 // Start loads the accounts (from the index only: opening the window never prompts the
-// keychain), and keeps the window in step with changes other atlink processes make.
+// keychain), tells about accounts that need attention in a desktop notification at most once
+// a day, and keeps the window in step with changes other atlink processes make.
 func (u *UI) Start() {
-	u.reload()
+	u.load(true)
 	if u.d.Store == nil {
 		return // nothing to watch: the window explains why
 	}
@@ -135,25 +148,47 @@ func (u *UI) Start() {
 	}
 }
 
-// Stop ends the background watcher and waits for it.
+// Stop ends the background watcher, stops the checks under way and waits until the outcomes
+// they had are written.
 func (u *UI) Stop() {
 	if u.stopWatch != nil {
 		close(u.stopWatch)
 		u.stopWatch = nil
 	}
 	u.watching.Wait()
+	u.accounts.stopAll()
+	u.testing.Wait()
 }
 
+// do hands f to the UI goroutine.
+func (u *UI) do(f func()) { u.d.Do(f) }
+
 // reload reads the index off the UI goroutine and shows it.
-func (u *UI) reload() {
+func (u *UI) reload() { u.load(false) }
+
+// load reads the index off the UI goroutine and shows it; the first time, it also sends the
+// day's notification.
+func (u *UI) load(first bool) {
 	if u.d.Store == nil {
 		u.accounts.setAccounts(nil, u.d.StoreErr)
 		return
 	}
 	u.d.Go(func() {
 		list, err := u.d.Store.List()
-		fyne.Do(func() { u.accounts.setAccounts(list, err) })
+		u.do(func() { u.accounts.setAccounts(list, err) })
+		if first && err == nil {
+			u.notifyAtStart(list)
+		}
 	})
+}
+
+// reloadChanged reloads after the index file changed, unless checks are under way: their
+// rows stay in place until the last one is done, and the window reads the index then.
+func (u *UI) reloadChanged() {
+	if u.accounts.busy() {
+		return
+	}
+	u.reload()
 }
 
 // watch reloads when the index file changes, and refreshes relative times every half minute.
@@ -177,10 +212,10 @@ func (u *UI) watch(interval time.Duration, stop <-chan struct{}) {
 			mod, size := stamp()
 			if !mod.Equal(lastMod) || size != lastSize {
 				lastMod, lastSize = mod, size
-				fyne.Do(u.reload)
+				u.do(u.reloadChanged)
 			} else if time.Since(lastPaint) > 30*time.Second {
 				lastPaint = time.Now()
-				fyne.Do(u.accounts.refresh)
+				u.do(u.accounts.refresh)
 			}
 		}
 	}

@@ -1,0 +1,242 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+)
+
+// maxChecksAtOnce bounds how many checks of one run are under way at once. It is no limit on
+// speed: the Checker already sends at most atlassian.DefaultPerHost requests to any one host,
+// so a site's rate limit is respected, and different sites are asked in parallel. This bound
+// only keeps a list of thousands of accounts from opening thousands of connections (sockets
+// count against the process's open-file limit) and keychain requests at the same moment.
+const maxChecksAtOnce = 256
+
+// Index writes during a run: the outcomes that arrived are written together every
+// flushEvery, or as soon as flushSize of them wait, and once when the run ends.
+const (
+	flushEvery = 250 * time.Millisecond
+	flushSize  = 20
+)
+
+// testRun is one round of checks: Test all, or the Test button of one account.
+type testRun struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	all    bool // Test all: shows its progress and can be stopped
+
+	// Read and written on the UI goroutine only.
+	total, done  int
+	keychainSaid bool // the keychain banner was shown for this run
+	saveSaid     bool // a failed index write was shown for this run
+}
+
+// runConfig is what a run's background work needs, taken on the UI goroutine.
+type runConfig struct {
+	store      Store
+	checker    accounts.Checker
+	every      time.Duration
+	size       int
+	do         func(func())
+	arrived    func(*testRun, accounts.Outcome)
+	saved      func(*testRun, []accounts.Outcome, error)
+	finished   func(*testRun)
+}
+
+// startRun marks the accounts as being tested and checks them all at once off the UI
+// goroutine. Every outcome is shown as it arrives; the index is written in batches.
+func (v *accountsView) startRun(list []accounts.Account, all bool) *testRun {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &testRun{ctx: ctx, cancel: cancel, all: all, total: len(list)}
+	for _, a := range list {
+		v.testing[a.ID] = true
+	}
+	if len(list) == 1 {
+		v.refreshAccount(list[0].ID)
+	} else {
+		v.list.Refresh()
+		v.showDetail()
+	}
+	v.runs[r] = true
+	if all {
+		v.run = r
+	}
+	v.showRunning()
+	cfg := runConfig{
+		store: v.u.d.Store, checker: v.u.d.Checker, every: v.flushEvery, size: v.flushSize, do: v.u.do,
+		arrived: v.arrived, saved: v.saved, finished: v.finished,
+	}
+	v.u.testing.Add(1)
+	v.u.d.Go(func() {
+		defer v.u.testing.Done()
+		drive(r, list, cfg)
+	})
+	return r
+}
+
+// drive runs the checks of r and hands each outcome to the UI goroutine as it arrives, then
+// writes the outcomes in batches. It returns once the last batch is written.
+func drive(r *testRun, list []accounts.Account, cfg runConfig) {
+	results := make(chan accounts.Outcome)
+	slots := make(chan struct{}, maxChecksAtOnce)
+	var checks sync.WaitGroup
+	for _, a := range list {
+		checks.Add(1)
+		go func() {
+			defer checks.Done()
+			results <- checkOne(r.ctx, slots, cfg.store, cfg.checker, a)
+		}()
+	}
+	go func() {
+		checks.Wait()
+		close(results)
+	}()
+
+	tick := time.NewTicker(cfg.every)
+	defer tick.Stop()
+	var batch []accounts.Outcome
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		// Outcomes that arrived are written even after Stop: they are what the user saw.
+		err := cfg.store.Record(context.WithoutCancel(r.ctx), batch...)
+		written := batch
+		batch = nil
+		cfg.do(func() { cfg.saved(r, written, err) })
+	}
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				flush()
+				cfg.do(func() { cfg.finished(r) })
+				return
+			}
+			cfg.do(func() { cfg.arrived(r, o) })
+			if o.Recorded() {
+				batch = append(batch, o)
+			}
+			if len(batch) >= cfg.size {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+}
+
+// checkOne checks an account once a slot is free, or gives up when the run is stopped first.
+func checkOne(ctx context.Context, slots chan struct{}, store Store, c accounts.Checker, a accounts.Account) accounts.Outcome {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return accounts.Outcome{ID: a.ID, Err: &atlassian.Error{Kind: atlassian.KindCanceled, Err: ctx.Err()}}
+	}
+	defer func() { <-slots }()
+	res, err := store.Check(ctx, a, c)
+	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
+}
+
+// arrived shows one outcome: the account's row, the summary's counts and the progress. Its
+// cost does not grow with the number of accounts; the list is sorted again when the run ends.
+func (v *accountsView) arrived(r *testRun, o accounts.Outcome) {
+	delete(v.testing, o.ID)
+	r.done++
+	if i, ok := v.pos[o.ID]; ok {
+		now := v.u.d.Now()
+		if after, changed := v.all[i].Apply(o, now); changed {
+			v.summary.move(v.all[i].State(now), after.State(now))
+			v.all[i] = after
+			v.unsaved[o.ID] = o
+		}
+		if o.Err != nil && !r.keychainSaid {
+			a := v.all[i]
+			if m := explain(o.Err, subject{Name: a.Name, Site: a.Site, Email: a.Email}); m.Keychain {
+				r.keychainSaid = true
+				v.u.showBanner(m)
+			}
+		}
+	}
+	v.refreshAccount(o.ID)
+	if r.all {
+		v.showProgress(r)
+	}
+}
+
+// saved forgets the outcomes that are now in the index, and says so once when they could
+// not be written.
+func (v *accountsView) saved(r *testRun, written []accounts.Outcome, err error) {
+	for _, o := range written {
+		delete(v.unsaved, o.ID)
+	}
+	if err != nil && !r.saveSaid {
+		r.saveSaid = true
+		m := explain(err, subject{})
+		v.u.showBanner(message{Title: "Results not saved", Text: "atlink could not write the results of the test to its account list. " + m.Text, Hint: m.Hint})
+	}
+}
+
+// finished ends a run. When no other run is under way, the window reads the index once: it
+// sorts and filters the list again and shows what other atlink processes changed meanwhile.
+func (v *accountsView) finished(r *testRun) {
+	delete(v.runs, r)
+	if v.run == r {
+		v.run = nil
+	}
+	v.showRunning()
+	if len(v.runs) == 0 {
+		v.u.reload()
+	}
+}
+
+// stopAll stops every run: checks under way end as canceled and change nothing.
+func (v *accountsView) stopAll() {
+	for r := range v.runs {
+		r.cancel()
+	}
+}
+
+// busy reports whether checks are under way.
+func (v *accountsView) busy() bool { return len(v.runs) > 0 }
+
+// onStop stops Test all.
+func (v *accountsView) onStop() {
+	if v.run != nil {
+		v.run.cancel()
+		v.stopBtn.Disable()
+	}
+}
+
+// showRunning shows Test all or Stop with the progress, and enables Test all when it can run.
+func (v *accountsView) showRunning() {
+	if v.run != nil {
+		v.testAllBtn.Hide()
+		v.stopBtn.Enable()
+		v.stopBtn.Show()
+		v.showProgress(v.run)
+		v.progressBox.Show()
+		return
+	}
+	v.stopBtn.Hide()
+	v.progressBox.Hide()
+	v.testAllBtn.Show()
+	if len(v.all) > 0 && v.u.d.Store != nil && len(v.testing) == 0 {
+		v.testAllBtn.Enable()
+	} else {
+		v.testAllBtn.Disable()
+	}
+}
+
+func (v *accountsView) showProgress(r *testRun) {
+	v.progress.Max = float64(r.total)
+	v.progress.SetValue(float64(r.done))
+}
+
+// progressText is the progress of Test all in words.
+func progressText(done, total int) string { return fmt.Sprintf("%d of %d tested", done, total) }
