@@ -254,8 +254,8 @@ func TestSortOrders(t *testing.T) {
 		want string
 	}{
 		{byName, "alpha Bulk1 bulk2 bulk10 zed"},
-		{bySite, "zed alpha bulk10 Bulk1 bulk2"}, // a, b (alpha, bulk10), site9, site10
-		{byState, "alpha bulk2 Bulk1 bulk10 zed"}, // expired, failed, not tested, then working
+		{bySite, "zed alpha bulk10 Bulk1 bulk2"},    // a, b (alpha, bulk10), site9, site10
+		{byState, "alpha bulk2 Bulk1 bulk10 zed"},   // expired, failed, not tested, then working
 		{byChecked, "bulk10 zed bulk2 alpha Bulk1"}, // newest first, never checked last
 	}
 	for _, tt := range tests {

@@ -38,14 +38,14 @@ type testRun struct {
 
 // runConfig is what a run's background work needs, taken on the UI goroutine.
 type runConfig struct {
-	store      Store
-	checker    accounts.Checker
-	every      time.Duration
-	size       int
-	do         func(func())
-	arrived    func(*testRun, accounts.Outcome)
-	saved      func(*testRun, []accounts.Outcome, error)
-	finished   func(*testRun)
+	store    Store
+	checker  accounts.Checker
+	every    time.Duration
+	size     int
+	do       func(func())
+	arrived  func(*testRun, accounts.Outcome)
+	saved    func(*testRun, []accounts.Outcome, error)
+	finished func(*testRun)
 }
 
 // startRun marks the accounts as being tested and checks them all at once off the UI
