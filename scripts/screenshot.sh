@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view, a
-# failed account's details, and the add view after a successful test, in the light and the dark theme, at 1024x680 and at
+# failed account's details, the add view after a successful test, and the dashboard with 40
+# accounts of every type and state, in the light and the dark theme, at 1024x680 and at
 # 800x600. The accounts are linked beforehand through the command line, against the local
 # Atlassian imitation, into a private gnome-keyring (see scripts/with-keyring.sh).
 #
@@ -49,7 +50,7 @@ shoot() { # theme size name
   sleep 1.5
   import -window "$wid" "$out/accounts-$name.png"
   # The details of a failed account: the third row (legacy, a wrong token).
-  xdotool mousemove --window "$wid" 150 235 click 1
+  xdotool mousemove --window "$wid" 150 280 click 1
   sleep 0.5
   import -window "$wid" "$out/failed-$name.png"
   # The add view: Ctrl+N, then type what a user pastes, Tab between fields, Enter to test.
@@ -67,7 +68,34 @@ shoot() { # theme size name
   wait $app 2>/dev/null || true
 }
 
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f shoot); A=$A out=$out; \
-  shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600"
+# The dashboard with many accounts: 40 of every type and state, from a seeded index (no tokens
+# needed to draw them), in a config directory of its own.
+many=$(mktemp -d)
+scripts/seed.sh "$many" 40 mixed
+
+shoot_many() { # theme size name
+  local theme=$1 size=$2 name=$3
+  XDG_CONFIG_HOME=$many FYNE_THEME=$theme "$A" 2>/dev/null &
+  local app=$!
+  local wid
+  wid=$(xdotool search --sync --onlyvisible --pid $app | head -1)
+  xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
+  sleep 1.5
+  import -window "$wid" "$out/dashboard-$name.png"
+  if [ "$name" = light ]; then
+    # Only the accounts that need attention, grouped by the site they share.
+    xdotool mousemove --window "$wid" 275 89 click 1
+    xdotool mousemove --window "$wid" 912 89 click 1
+    sleep 0.5
+    import -window "$wid" "$out/dashboard-grouped-$name.png"
+  fi
+  kill $app
+  wait $app 2>/dev/null || true
+}
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f shoot shoot_many); A=$A out=$out many=$many; \
+  shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600 && \
+  shoot_many light 1024x680 light && shoot_many dark 1024x680 dark && shoot_many light 800x600 800x600"
+rm -rf "$many"
 echo "screenshots in $out/:"
 ls -1 "$out"/*.png

@@ -71,25 +71,25 @@ func (v *accountsView) build() fyne.CanvasObject {
 	v.progressBox.Hide()
 	v.filter = &widget.Entry{PlaceHolder: "Filter by name, site or email"}
 	v.filter.ActionItem = widget.NewIcon(theme.SearchIcon())
-	v.filter.OnChanged = func(string) { v.applyFilter() }
+	v.filter.OnChanged = func(string) { v.reorder() }
 	v.filter.ExtendBaseWidget(v.filter)
 	v.count = &widget.Label{}
 	toolbar := container.NewBorder(nil, nil, container.NewHBox(v.linkBtn, v.testAllBtn, v.stopBtn, v.progressBox, v.count), nil,
 		container.NewGridWithColumns(2, layout.NewSpacer(), v.filter))
 
-	v.summary = newSummaryStrip(v.applyFilter)
+	v.summary = newSummaryStrip(v.reorder)
 	v.sortSelect = widget.NewSelect(sortChoices, func(choice string) {
 		for k, c := range sortChoices {
 			if c == choice {
 				v.order = sortKey(k)
 			}
 		}
-		v.applyFilter()
+		v.reorder()
 	})
 	v.sortSelect.Selected = sortChoices[byName]
 	v.groupCheck = widget.NewCheck("Group by site", func(on bool) {
 		v.grouped = on
-		v.applyFilter()
+		v.reorder()
 	})
 	strip := container.NewBorder(nil, nil, v.summary.build(), container.NewHBox(v.sortSelect, v.groupCheck))
 
@@ -117,7 +117,7 @@ func (v *accountsView) build() fyne.CanvasObject {
 	}
 	v.detail = newDetailPane(v)
 	v.split = container.NewHSplit(v.list, container.NewPadded(v.detail.build()))
-	v.split.Offset = 0.42
+	v.split.Offset = 0.4
 
 	v.empty = container.NewCenter(container.NewVBox(
 		&widget.Label{Text: "No linked accounts yet", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText},
@@ -225,6 +225,13 @@ func (v *accountsView) applyFilter() {
 	v.showDetail()
 }
 
+// reorder lists the accounts again after the user changed the filter, the bucket, the order
+// or the grouping, and shows the top of the list: the first of the new order.
+func (v *accountsView) reorder() {
+	v.applyFilter()
+	v.list.ScrollToTop()
+}
+
 // refresh repaints rows, counts and details (relative times move on, tokens expire).
 func (v *accountsView) refresh() {
 	v.summary.count(v.all, v.u.d.Now())
@@ -290,8 +297,10 @@ func (v *accountsView) paintRow(r *accountRow, a accounts.Account) {
 }
 
 // productsLine names the products of an account's type as its last check found them, when
-// that check passed: "Jira, Confluence", "Jira, Confluence (no access)". Empty when no check
-// passed (the state says why).
+// that check passed: "Jira, Confluence", "Jira (not on this site), Confluence", and the
+// Bitbucket workspaces it listed ("2 workspaces"). A type with one product (Jira Align,
+// Bitbucket) names it only when it did not answer as expected: the type says the rest. Empty
+// when no check passed (the state says why).
 func productsLine(a accounts.Account) string {
 	c := a.LastCheck
 	if c == nil || !c.OK || len(c.Products) == 0 {
@@ -301,16 +310,22 @@ func productsLine(a accounts.Account) string {
 	if !ok {
 		return ""
 	}
+	products := at.Products()
 	var parts []string
-	for _, p := range at.Products() {
+	for _, p := range products {
 		st, known := c.Products[string(p)]
 		switch {
 		case !known:
 		case st == atlassian.StatusOK:
-			parts = append(parts, p.Title())
+			if len(products) > 1 {
+				parts = append(parts, p.Title())
+			}
 		default:
 			parts = append(parts, p.Title()+" ("+productWords(st)+")")
 		}
+	}
+	if n := len(a.Workspaces); n > 0 {
+		parts = append(parts, plural(n, "workspace"))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -219,8 +220,8 @@ func TestRowsShowTypeAndProducts(t *testing.T) {
 	want := map[string]struct{ typ, icon, products string }{
 		"acme":     {"Jira & Confluence", "type-cloud.svg", "Jira, Confluence"},
 		"wiki":     {"Jira & Confluence", "type-cloud.svg", "Jira (not on this site), Confluence"},
-		"code":     {"Bitbucket", "type-bitbucket.svg", "Bitbucket"},
-		"plan":     {"Jira Align", "type-align.svg", "Jira Align"},
+		"code":     {"Bitbucket", "type-bitbucket.svg", "1 workspace"},
+		"plan":     {"Jira Align", "type-align.svg", ""},
 		"untested": {"Jira & Confluence", "type-cloud.svg", ""},
 	}
 	rows := h.painted()
@@ -232,11 +233,27 @@ func TestRowsShowTypeAndProducts(t *testing.T) {
 		if !ok {
 			t.Fatalf("unexpected row %q", r.name.Text)
 		}
-		if !r.kind.Visible() || r.typ.Text != w.typ || !strings.HasSuffix(r.typeIcon.Resource.Name(), w.icon) || r.products.Text != w.products {
+		if r.header || r.typ.Text != w.typ || !strings.HasSuffix(r.typeIcon.Resource.Name(), w.icon) || r.products.Text != w.products {
 			t.Errorf("%s: type %q, icon %q, products %q; want %+v", r.name.Text, r.typ.Text, r.typeIcon.Resource.Name(), r.products.Text, w)
 		}
 	}
-	h.assertShows("Jira Align", "Bitbucket", "Jira (not on this site), Confluence")
+	h.assertShows("Jira Align", "Bitbucket", "Jira (not on this site), Confluence", "1 workspace")
+
+	// A narrow list keeps the site and state readable: the type shows as its icon alone, and
+	// the products give way.
+	r := h.painted()[0]
+	for _, tt := range []struct {
+		width float32
+		label bool
+	}{{300, false}, {600, true}} {
+		r.Resize(fyne.NewSize(tt.width, r.MinSize().Height))
+		if !r.typeIcon.Visible() || r.typ.Visible() != tt.label || r.products.Visible() != tt.label {
+			t.Errorf("%v pixels wide: type icon %v, label %v, products %v", tt.width, r.typeIcon.Visible(), r.typ.Visible(), r.products.Visible())
+		}
+		if r.site.Size().Width < 100 {
+			t.Errorf("%v pixels wide: the site has %v", tt.width, r.site.Size().Width)
+		}
+	}
 }
 
 func TestSortOrders(t *testing.T) {

@@ -251,7 +251,7 @@ func (h *harness) assertHides(unwanted string) {
 func (h *harness) rows() []string {
 	var out []string
 	for _, r := range h.painted() {
-		if r.kind.Visible() {
+		if !r.header {
 			out = append(out, r.name.Text+" | "+r.site.Text+" | "+r.sub.Text)
 		}
 	}
@@ -263,7 +263,7 @@ func (h *harness) rows() []string {
 func (h *harness) listed() []string {
 	var out []string
 	for _, r := range h.painted() {
-		if r.kind.Visible() {
+		if !r.header {
 			out = append(out, r.name.Text)
 		} else {
 			out = append(out, "# "+r.name.Text+" ("+r.sub.Text+")")

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"log"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -14,29 +17,54 @@ import (
 // notifyDays is how close to its expiry date a token is named in the start-up notification.
 const notifyDays = 7
 
-// notifiedKey is the preference holding the last day (YYYY-MM-DD, local time) a start-up
-// notification was sent. It lives in Fyne's preferences for the app, not in the index.
-const notifiedKey = "attention-notified-day"
+// NotifiedFile is the file, beside the index, that holds the last day (YYYY-MM-DD, local time)
+// a start-up notification was sent, so that it comes at most once a day. It is not the index:
+// the command line never reads it, and losing it costs one notification more.
+const NotifiedFile = "notified-day"
 
 // maxNamed bounds how many accounts the notification names; the others are counted.
 const maxNamed = 6
 
 // notifyAtStart sends a desktop notification about the accounts that need attention, at most
-// once a day. It runs off the UI goroutine: preferences are a file, and a notification is a
-// D-Bus call on Linux.
+// once a day. It runs off the UI goroutine: it reads and writes a file, and a notification is
+// a D-Bus call on Linux.
 func (u *UI) notifyAtStart(list []accounts.Account) {
 	now := u.d.Now()
 	today := now.Format(accounts.DateLayout)
-	prefs := u.app.Preferences()
-	if prefs.String(notifiedKey) == today {
+	path := filepath.Join(u.d.Store.Dir(), NotifiedFile)
+	if last, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(last)) == today {
 		return
 	}
 	n := attentionNotice(list, now)
 	if n == nil {
 		return
 	}
-	prefs.SetString(notifiedKey, today)
+	if err := writeDay(path, today); err != nil {
+		log.Printf("atlink: cannot remember the day of the notification: %v", err)
+	}
 	u.app.SendNotification(n)
+}
+
+// writeDay replaces the file at path with day, atomically (a temporary file renamed over it).
+func writeDay(path, day string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".notified-*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(day + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // attentionNotice is the notification for the accounts whose token expires within notifyDays

@@ -1,6 +1,11 @@
 package ui
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,13 +29,21 @@ func (h *harness) restart() *UI {
 }
 
 func TestTheNotificationAtStartComesOnceADay(t *testing.T) {
-	clock := time.Now()
+	y, m, d := time.Now().Date()
+	clock := time.Date(y, m, d, 10, 0, 0, 0, time.Local) // today, far from midnight
 	h := newHarness(t, &accountstest.MemKeychain{}, withClock(func() time.Time { return clock }))
 	seed(t, h, mixedStates...)
 	want := fyne.NewNotification("4 atlink accounts need attention",
 		"Tokens to renew: old (expired 2 days ago), soon (expires in 3 days). Last check failed: bo, lost.")
 
 	test.AssertNotificationSent(t, want, func() { h.restart() })
+	day, err := os.ReadFile(filepath.Join(h.store.Dir(), NotifiedFile))
+	if err != nil || string(day) != clock.Format(accounts.DateLayout)+"\n" {
+		t.Errorf("the day remembered: %q, %v", day, err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(h.store.Dir(), accounts.IndexFile)); strings.Contains(string(data), "notif") {
+		t.Error("the index holds the day of the notification")
+	}
 	clock = clock.Add(time.Minute)
 	test.AssertNotificationSent(t, nil, func() { h.restart() }) // the same day: not again
 	clock = clock.AddDate(0, 0, 1)
@@ -68,7 +81,7 @@ func TestNoNotificationWhenAllIsWell(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.AssertNotificationSent(t, nil, func() { h.restart() })
-	if got := fyne.CurrentApp().Preferences().String(notifiedKey); got != "" {
-		t.Errorf("a day was remembered though nothing was sent: %q", got)
+	if _, err := os.Stat(filepath.Join(h.store.Dir(), NotifiedFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a day was remembered though nothing was sent: %v", err)
 	}
 }

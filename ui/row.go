@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -10,8 +13,9 @@ import (
 
 // accountRow is one entry of the account list: a state icon, the name and site with the type
 // of account (icon and label) at the right, and a second line with the state in words and who
-// the account is, with the products at the right. When accounts are grouped by site, the same row is a site's
-// header. Rows are recycled by the virtual list: set and setHeader only change texts.
+// the account is, with the products at the right. When accounts are grouped by site, the same
+// row is a site's header. Rows are recycled by the virtual list: set and setHeader only change
+// texts and icons.
 type accountRow struct {
 	widget.BaseWidget
 	icon     *widget.Icon
@@ -21,7 +25,7 @@ type accountRow struct {
 	typ      *widget.Label
 	sub      *widget.Label
 	products *widget.Label
-	kind     *fyne.Container // the type's icon and label, hidden on a header
+	header   bool // the row shows a site's header
 }
 
 func newAccountRow() *accountRow {
@@ -30,17 +34,17 @@ func newAccountRow() *accountRow {
 		name:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		site:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		typeIcon: widget.NewIcon(nil),
-		typ:      &widget.Label{Importance: widget.LowImportance},
+		typ:      &widget.Label{},
 		sub:      &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		products: &widget.Label{Importance: widget.LowImportance},
+		products: &widget.Label{TextStyle: fyne.TextStyle{Italic: true}},
 	}
-	r.kind = container.New(layout.NewCustomPaddedHBoxLayout(0), r.typeIcon, r.typ)
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 // set shows an account: its state icon, name, site, type, the state line and the products.
 func (r *accountRow) set(icon fyne.Resource, name, site string, typeIcon fyne.Resource, typeLabel, sub, products string) {
+	r.header = false
 	r.icon.SetResource(icon)
 	r.name.SetText(name)
 	r.site.SetText(site)
@@ -48,27 +52,105 @@ func (r *accountRow) set(icon fyne.Resource, name, site string, typeIcon fyne.Re
 	r.typ.SetText(typeLabel)
 	r.sub.SetText(sub)
 	r.products.SetText(products)
-	if !r.kind.Visible() {
-		r.kind.Show()
-	}
 }
 
 // setHeader shows the header of a site's group.
 func (r *accountRow) setHeader(site, summary string) {
+	r.header = true
 	r.icon.SetResource(theme.NewPrimaryThemedResource(theme.FolderOpenIcon()))
 	r.name.SetText(site)
 	r.site.SetText("")
+	r.typeIcon.SetResource(nil)
+	r.typ.SetText("")
 	r.sub.SetText(summary)
 	r.products.SetText("")
-	if r.kind.Visible() {
-		r.kind.Hide()
-	}
 }
 
 // CreateRenderer lays the row out.
 func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
-	top := container.NewBorder(nil, nil, r.name, r.kind, r.site)
-	bottom := container.NewBorder(nil, nil, nil, r.products, r.sub)
+	top := container.New(&rowLine{lead: true, full: rowFullWidth, fixed: 1}, r.name, r.site, r.typeIcon, r.typ)
+	bottom := container.New(&rowLine{full: rowFullWidth}, r.sub, r.products)
 	text := container.New(layout.NewCustomPaddedVBoxLayout(-8), top, bottom)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, nil, text))
+	// A margin at the right keeps the type's icon clear of the list's scroll bar.
+	margin := canvas.NewRectangle(color.Transparent)
+	margin.SetMinSize(fyne.NewSize(theme.Padding()*2, 0))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, margin, text))
+}
+
+// rowLine lays out one line of a row: a lead that keeps its width (the name; when lead is set), a
+// middle that takes the width left and truncates (the site, the state line), and trailing
+// objects packed at the right (the type's icon and label, the products). In a line narrower
+// than full, the trailing objects after the first fixed ones are hidden, so a narrow list keeps
+// the site and the state readable and the type's icon still shows. The choice depends on the
+// width alone, so every row of a list looks the same.
+type rowLine struct {
+	lead  bool
+	full  float32
+	fixed int
+}
+
+// rowFullWidth is the width of a row's text from which the type's label and the products
+// show: about the list's share of a 1024 pixel wide window.
+const rowFullWidth = 350
+
+func (l *rowLine) parts(objs []fyne.CanvasObject) (lead, middle fyne.CanvasObject, trailing []fyne.CanvasObject) {
+	if l.lead {
+		return objs[0], objs[1], objs[2:]
+	}
+	return nil, objs[0], objs[1:]
+}
+
+// MinSize is the lead, the middle's minimum and the fixed trailing objects side by side.
+func (l *rowLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	lead, middle, trailing := l.parts(objs)
+	pad := theme.Padding()
+	size := middle.MinSize()
+	if lead != nil {
+		m := lead.MinSize()
+		size = fyne.NewSize(size.Width+m.Width+pad, max(size.Height, m.Height))
+	}
+	for _, t := range trailing[:l.fixed] {
+		m := t.MinSize()
+		size = fyne.NewSize(size.Width+m.Width+pad, max(size.Height, m.Height))
+	}
+	for _, t := range trailing[l.fixed:] {
+		size.Height = max(size.Height, t.MinSize().Height)
+	}
+	return size
+}
+
+// Layout places the objects in size, dropping the optional trailing ones when room is short.
+func (l *rowLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	lead, middle, trailing := l.parts(objs)
+	pad := theme.Padding()
+	x := float32(0)
+	if lead != nil {
+		w := lead.MinSize().Width
+		lead.Move(fyne.NewPos(0, 0))
+		lead.Resize(fyne.NewSize(w, size.Height))
+		x = w + pad
+	}
+	show := size.Width >= l.full
+	end := size.Width
+	for i := len(trailing) - 1; i >= 0; i-- {
+		t := trailing[i]
+		if i >= l.fixed {
+			if !show {
+				if t.Visible() {
+					t.Hide()
+				}
+				continue
+			}
+			if !t.Visible() {
+				t.Show()
+			}
+		}
+		w := t.MinSize().Width
+		end -= w
+		t.Move(fyne.NewPos(end, 0))
+		t.Resize(fyne.NewSize(w, size.Height))
+		end -= pad
+	}
+	middle.Move(fyne.NewPos(x, 0))
+	middle.Resize(fyne.NewSize(max(end-x, 0), size.Height))
 }
