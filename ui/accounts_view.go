@@ -293,7 +293,11 @@ func (v *accountsView) paintRow(r *accountRow, a accounts.Account) {
 	if a.Email != "" {
 		parts = append(parts, a.Email)
 	}
-	r.set(icon, a.Name, a.Site, typeIcon(a.Type), typeLabel(a.Type), strings.Join(parts, " · "), productsLine(a))
+	site := a.Site
+	if v.grouped {
+		site = "" // the header above says it
+	}
+	r.set(icon, a.Name, site, typeIcon(a.Type), typeLabel(a.Type), strings.Join(parts, " · "), productsLine(a))
 }
 
 // productsLine names the products of an account's type as its last check found them, when

@@ -303,6 +303,9 @@ func TestGroupBySite(t *testing.T) {
 	if got := h.listed(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("grouped:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	if rows := h.rows(); !strings.HasPrefix(rows[0], "bulk2 |  | Wrong email or token") {
+		t.Errorf("a row under its site's header repeats the site: %q", rows[0])
+	}
 	// Within a site the chosen order holds.
 	v.sortSelect.SetSelected(sortChoices[byState])
 	if got := h.listed(); got[1] != "bulk2" || got[2] != "bulk10" {
