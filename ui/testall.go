@@ -43,7 +43,7 @@ type runConfig struct {
 	every    time.Duration
 	size     int
 	do       func(func())
-	arrived  func(*testRun, accounts.Outcome)
+	arrived  func(*testRun, []accounts.Outcome)
 	saved    func(*testRun, []accounts.Outcome, error)
 	finished func(*testRun)
 }
@@ -97,6 +97,31 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 		close(results)
 	}()
 
+	// Outcomes go to the UI goroutine as they arrive; those that arrive while it is still busy
+	// with earlier ones go together, so a burst of outcomes costs one repaint, not one each.
+	var (
+		mu      sync.Mutex
+		waiting []accounts.Outcome
+		queued  bool
+	)
+	show := func(o accounts.Outcome) {
+		mu.Lock()
+		waiting = append(waiting, o)
+		if queued {
+			mu.Unlock()
+			return
+		}
+		queued = true
+		mu.Unlock()
+		cfg.do(func() {
+			mu.Lock()
+			got := waiting
+			waiting, queued = nil, false
+			mu.Unlock()
+			cfg.arrived(r, got)
+		})
+	}
+
 	tick := time.NewTicker(cfg.every)
 	defer tick.Stop()
 	var batch []accounts.Outcome
@@ -118,7 +143,7 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 				cfg.do(func() { cfg.finished(r) })
 				return
 			}
-			cfg.do(func() { cfg.arrived(r, o) })
+			show(o)
 			if o.Recorded() {
 				batch = append(batch, o)
 			}
@@ -143,13 +168,18 @@ func checkOne(ctx context.Context, slots chan struct{}, store Store, c accounts.
 	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
 }
 
-// arrived shows one outcome: the account's row, the summary's counts and the progress. Its
-// cost does not grow with the number of accounts; the list is sorted again when the run ends.
-func (v *accountsView) arrived(r *testRun, o accounts.Outcome) {
-	delete(v.testing, o.ID)
-	r.done++
-	if i, ok := v.pos[o.ID]; ok {
-		now := v.u.d.Now()
+// arrived shows outcomes: their accounts' rows, the summary's counts and the progress. Its cost
+// grows with the outcomes it shows, not with the number of accounts; the list is sorted again
+// when the run ends.
+func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
+	now := v.u.d.Now()
+	for _, o := range outcomes {
+		delete(v.testing, o.ID)
+		r.done++
+		i, ok := v.pos[o.ID]
+		if !ok {
+			continue
+		}
 		if after, changed := v.all[i].Apply(o, now); changed {
 			v.summary.move(v.all[i].State(now), after.State(now))
 			v.all[i] = after
@@ -163,7 +193,12 @@ func (v *accountsView) arrived(r *testRun, o accounts.Outcome) {
 			}
 		}
 	}
-	v.refreshAccount(o.ID)
+	if len(outcomes) == 1 {
+		v.refreshAccount(outcomes[0].ID)
+	} else {
+		v.list.Refresh() // repaints the rows on screen, whatever the number of accounts
+		v.showDetail()
+	}
 	if r.all {
 		v.showProgress(r)
 	}
