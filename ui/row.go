@@ -43,27 +43,47 @@ func newAccountRow() *accountRow {
 }
 
 // set shows an account: its state icon, name, site, type, the state line and the products.
+// Only what changed is refreshed: the list repaints every row on screen when one changes, and
+// measuring a truncated text is the dearest part of that.
 func (r *accountRow) set(icon fyne.Resource, name, site string, typeIcon fyne.Resource, typeLabel, sub, products string) {
 	r.header = false
-	r.icon.SetResource(icon)
-	r.name.SetText(name)
-	r.site.SetText(site)
-	r.typeIcon.SetResource(typeIcon)
-	r.typ.SetText(typeLabel)
-	r.sub.SetText(sub)
-	r.products.SetText(products)
+	setIcon(r.icon, icon)
+	setText(r.name, name)
+	setText(r.site, site)
+	setIcon(r.typeIcon, typeIcon)
+	setText(r.typ, typeLabel)
+	setText(r.sub, sub)
+	setText(r.products, products)
 }
 
 // setHeader shows the header of a site's group.
 func (r *accountRow) setHeader(site, summary string) {
 	r.header = true
-	r.icon.SetResource(theme.NewPrimaryThemedResource(theme.FolderOpenIcon()))
-	r.name.SetText(site)
-	r.site.SetText("")
-	r.typeIcon.SetResource(nil)
-	r.typ.SetText("")
-	r.sub.SetText(summary)
-	r.products.SetText("")
+	setIcon(r.icon, headerIcon)
+	setText(r.name, site)
+	setText(r.site, "")
+	setIcon(r.typeIcon, nil)
+	setText(r.typ, "")
+	setText(r.sub, summary)
+	setText(r.products, "")
+}
+
+// headerIcon marks the header of a site's group.
+var headerIcon = theme.NewPrimaryThemedResource(theme.FolderOpenIcon())
+
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
+
+// setIcon sets an icon unless it shows one of the same name already (the icons of states and
+// types are made afresh on each call, in the colour of the theme).
+func setIcon(i *widget.Icon, res fyne.Resource) {
+	same := i.Resource == res || i.Resource != nil && res != nil && i.Resource.Name() == res.Name()
+	if !same {
+		i.SetResource(res)
+	}
 }
 
 // CreateRenderer lays the row out.

@@ -93,19 +93,14 @@ func (s *summaryStrip) count(all []accounts.Account, now time.Time) {
 	s.paint()
 }
 
-// move counts one account that went from one state to another, repainting at most two
-// buttons: what a check's outcome costs, whatever the number of accounts.
+// move counts one account that went from one state to another, whatever the number of
+// accounts; paint shows the counts.
 func (s *summaryStrip) move(from, to accounts.State) {
-	bf, bt := bucketOf(from), bucketOf(to)
-	if bf == bt {
-		return
-	}
-	s.counts[bf]--
-	s.counts[bt]++
-	s.paintOne(bf)
-	s.paintOne(bt)
+	s.counts[bucketOf(from)]--
+	s.counts[bucketOf(to)]++
 }
 
+// paint shows the counts, refreshing only the buttons whose text or look changed.
 func (s *summaryStrip) paint() {
 	for b := range numBuckets {
 		s.paintOne(b)

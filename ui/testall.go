@@ -173,7 +173,9 @@ func checkOne(ctx context.Context, slots chan struct{}, store Store, c accounts.
 // when the run ends.
 func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 	now := v.u.d.Now()
+	selected := false
 	for _, o := range outcomes {
+		selected = selected || o.ID == v.selected
 		delete(v.testing, o.ID)
 		r.done++
 		i, ok := v.pos[o.ID]
@@ -193,11 +195,14 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 			}
 		}
 	}
+	v.summary.paint()
 	if len(outcomes) == 1 {
 		v.refreshAccount(outcomes[0].ID)
 	} else {
 		v.list.Refresh() // repaints the rows on screen, whatever the number of accounts
-		v.showDetail()
+		if selected {
+			v.showDetail()
+		}
 	}
 	if r.all {
 		v.showProgress(r)
