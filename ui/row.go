@@ -59,7 +59,7 @@ func (r *accountRow) set(icon fyne.Resource, name, site string, typeIcon fyne.Re
 // setHeader shows the header of a site's group.
 func (r *accountRow) setHeader(site, summary string) {
 	r.header = true
-	setIcon(r.icon, headerIcon)
+	setIcon(r.icon, headerIcon())
 	setText(r.name, site)
 	setText(r.site, "")
 	setIcon(r.typeIcon, nil)
@@ -69,7 +69,7 @@ func (r *accountRow) setHeader(site, summary string) {
 }
 
 // headerIcon marks the header of a site's group.
-var headerIcon = theme.NewPrimaryThemedResource(theme.FolderOpenIcon())
+func headerIcon() fyne.Resource { return theme.NewPrimaryThemedResource(theme.FolderOpenIcon()) }
 
 func setText(l *widget.Label, text string) {
 	if l.Text != text {
