@@ -97,30 +97,10 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 		close(results)
 	}()
 
-	// Outcomes go to the UI goroutine as they arrive; those that arrive while it is still busy
-	// with earlier ones go together, so a burst of outcomes costs one repaint, not one each.
-	var (
-		mu      sync.Mutex
-		waiting []accounts.Outcome
-		queued  bool
-	)
-	show := func(o accounts.Outcome) {
-		mu.Lock()
-		waiting = append(waiting, o)
-		if queued {
-			mu.Unlock()
-			return
-		}
-		queued = true
-		mu.Unlock()
-		cfg.do(func() {
-			mu.Lock()
-			got := waiting
-			waiting, queued = nil, false
-			mu.Unlock()
-			cfg.arrived(r, got)
-		})
-	}
+	show := &pacer{do: cfg.do, every: showEvery, show: func(got []accounts.Outcome) { cfg.arrived(r, got) }}
+	paint := time.NewTicker(showEvery)
+	defer paint.Stop()
+	received := 0
 
 	tick := time.NewTicker(cfg.every)
 	defer tick.Stop()
@@ -129,6 +109,7 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 		if len(batch) == 0 {
 			return
 		}
+		show.handOff(true) // the window shows outcomes before it hears they are written
 		// Outcomes that arrived are written even after Stop: they are what the user saw.
 		err := cfg.store.Record(context.WithoutCancel(r.ctx), batch...)
 		written := batch
@@ -139,11 +120,13 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 		select {
 		case o, ok := <-results:
 			if !ok {
+				show.handOff(true)
 				flush()
 				cfg.do(func() { cfg.finished(r) })
 				return
 			}
-			show(o)
+			received++
+			show.add(o, received == len(list))
 			if o.Recorded() {
 				batch = append(batch, o)
 			}
@@ -152,8 +135,56 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 			}
 		case <-tick.C:
 			flush()
+		case <-paint.C:
+			show.handOff(false)
 		}
 	}
+}
+
+// showEvery paces how often a run hands outcomes to the UI goroutine: each hand-off repaints
+// the window, and a hundred outcomes within a second need not cost sixty frames.
+const showEvery = 50 * time.Millisecond
+
+// pacer hands outcomes to the UI goroutine: at once when the last hand-off was at least every
+// ago, else with those that follow, at most one hand-off waiting for the UI goroutine at a
+// time (it takes every outcome that came meanwhile). Its methods are called by one goroutine.
+type pacer struct {
+	do    func(func())
+	show  func([]accounts.Outcome) // on the UI goroutine
+	every time.Duration
+
+	mu      sync.Mutex
+	pending []accounts.Outcome
+	queued  bool      // a hand-off waits for the UI goroutine
+	last    time.Time // when the last hand-off was queued
+}
+
+// add takes an outcome, and hands off what waits when it is time, or at once when now is set
+// (the last outcome of a run is not kept waiting).
+func (p *pacer) add(o accounts.Outcome, now bool) {
+	p.mu.Lock()
+	p.pending = append(p.pending, o)
+	p.mu.Unlock()
+	p.handOff(now)
+}
+
+// handOff queues what waits for the UI goroutine, unless a hand-off already waits there (it
+// will take it) or, without force, the last one was less than every ago.
+func (p *pacer) handOff(force bool) {
+	p.mu.Lock()
+	if p.queued || len(p.pending) == 0 || !force && time.Since(p.last) < p.every {
+		p.mu.Unlock()
+		return
+	}
+	p.queued, p.last = true, time.Now()
+	p.mu.Unlock()
+	p.do(func() {
+		p.mu.Lock()
+		got := p.pending
+		p.pending, p.queued = nil, false
+		p.mu.Unlock()
+		p.show(got)
+	})
 }
 
 // checkOne checks an account once a slot is free, or gives up when the run is stopped first.

@@ -17,7 +17,6 @@ type Store struct {
 	dir     string
 	secrets secrets
 	mu      sync.Mutex // one writer of this process at a time; the file lock covers the others
-	snap    snapshot   // the index as last read for checks (see readShared)
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -58,7 +58,7 @@ func (s *Store) current(a Account) (Account, error) {
 	if a.Damage != "" {
 		return Account{}, damaged(a)
 	}
-	ix, err := s.readShared()
+	ix, err := s.read()
 	if err != nil {
 		return Account{}, err
 	}
