@@ -65,6 +65,8 @@ fuzz:
 
 test: check unit fuzz
 
+# `atlink test` as whole processes against the imitation (300 ms per answer) with a real
+# gnome-keyring: one account, 100 accounts on 100 sites, 20 on one site (tools/clibench).
 bench: deps-test
 	@scripts/bench.sh
 

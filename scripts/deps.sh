@@ -4,15 +4,17 @@
 #   build      C compiler and the X11/OpenGL headers Fyne compiles against
 #   keyring    a D-Bus session bus and gnome-keyring, for tests with a real keychain; Xvfb and
 #              xdotool show and dismiss gnome-keyring's real unlock prompt in a test
-#   screenshot Xvfb and ImageMagick, to render the window without a display
+#   screenshot Xvfb, xdotool and xclip (to type and paste) and ImageMagick, to render the window
+#              without a display
 #   windows    the MinGW cross compiler, for the Windows build
 set -euo pipefail
 
 declare -A groups=(
   [build]="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
   # Not dbus-x11: with it, go-keyring autolaunches buses and daemons that outlive the tests.
-  [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools xvfb xdotool"
-  [screenshot]="xvfb xdotool imagemagick fonts-dejavu-core"
+  # git and curl: the tests of exec and of the git credential helper run the real programs.
+  [keyring]="dbus-daemon dbus-bin gnome-keyring libsecret-tools xvfb xdotool git curl"
+  [screenshot]="xvfb xdotool xclip imagemagick fonts-dejavu-core"
   [windows]="gcc-mingw-w64-x86-64"
 )
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view, a
-# failed account's details, the add view after a successful test, and the dashboard with 40
-# accounts of every type and state, in the light and the dark theme, at 1024x680 and at
-# 800x600. The accounts are linked beforehand through the command line, against the local
-# Atlassian imitation, into a private gnome-keyring (see scripts/with-keyring.sh).
+# failed account's details, and the add view: what to link (the type chooser), a successful
+# test of each type (Jira and Confluence, Jira Align, Bitbucket, each chosen by pasting its
+# address), a check caught in the middle (a demo site whose Confluence never answers) and a
+# failed check with its steps; and the dashboard with 40 accounts of every type and state
+# (also only those that need attention, grouped by site); in the light and the dark theme, at
+# 1024x680 and at 800x600. The accounts are linked beforehand through the command line,
+# against the local Atlassian imitation, into a private gnome-keyring (see
+# scripts/with-keyring.sh); the dashboard's are a seeded index.
 #
 # Run it through `make screenshot`.
 set -euo pipefail
@@ -40,6 +44,28 @@ secret-tool clear service atlink username ana@acme.example@down.atlassian.net
 $A test lost-token >/dev/null 2>&1 || true
 $A list
 
+paste() { # text: paste it as a user does, from the clipboard
+  printf %s "$1" | xclip -selection clipboard
+  xdotool key ctrl+v
+  sleep 0.3
+}
+
+add() { # site email token: paste the site, type the rest, and test
+  paste "$1"
+  xdotool key Tab
+  if [ -n "$2" ]; then xdotool type --delay 5 "$2"; fi
+  xdotool key Tab
+  xdotool type --delay 5 "$3"
+  xdotool key Return
+}
+
+again() { # leave the add view (Esc) and open a new one
+  xdotool key Escape
+  sleep 0.3
+  xdotool key ctrl+n
+  sleep 0.5
+}
+
 shoot() { # theme size name
   local theme=$1 size=$2 name=$3
   FYNE_THEME=$theme "$A" &
@@ -53,17 +79,38 @@ shoot() { # theme size name
   xdotool mousemove --window "$wid" 150 280 click 1
   sleep 0.5
   import -window "$wid" "$out/failed-$name.png"
-  # The add view: Ctrl+N, then type what a user pastes, Tab between fields, Enter to test.
+  # The add view: Ctrl+N shows what to link, then type what a user pastes, Tab between
+  # fields, Enter to test.
   xdotool key --window "$wid" ctrl+n
   sleep 0.5
-  xdotool type --delay 5 "https://acme.atlassian.net/jira/software/projects/KEY/boards/1"
-  xdotool key Tab
+  import -window "$wid" "$out/choose-$name.png"
+  add "https://acme.atlassian.net/jira/software/projects/KEY/boards/1" ana@acme.example demo-token-ana
+  sleep 1.5
+  import -window "$wid" "$out/add-$name.png"
+  # Jira Align, chosen by its address; a Jira Align API token needs no email.
+  again
+  add "https://acme.jiraalign.com/RequestGrid?TeamID=12" "" "user:661838|demo/align;token&<{"
+  sleep 1.5
+  import -window "$wid" "$out/add-align-$name.png"
+  # Bitbucket, chosen by a repository's address: the site field goes, the cursor is in Email.
+  again
+  paste "https://bitbucket.org/acme/app/src/main/"
   xdotool type --delay 5 "ana@acme.example"
   xdotool key Tab
   xdotool type --delay 5 "demo-token-ana"
   xdotool key Return
   sleep 1.5
-  import -window "$wid" "$out/add-$name.png"
+  import -window "$wid" "$out/add-bitbucket-$name.png"
+  # A check in the middle: stuck's Confluence never answers (the check gives up after 15 s).
+  again
+  add stuck ana@acme.example demo-token-ana
+  sleep 1.5
+  import -window "$wid" "$out/checking-$name.png"
+  # A failed check with its steps: a wrong token, refused by the site and by the gateway.
+  again
+  add acme ana@acme.example wrong-token
+  sleep 1.5
+  import -window "$wid" "$out/check-failed-$name.png"
   kill $app
   wait $app 2>/dev/null || true
 }
@@ -93,7 +140,7 @@ shoot_many() { # theme size name
   wait $app 2>/dev/null || true
 }
 
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f shoot shoot_many); A=$A out=$out many=$many; \
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f paste add again shoot shoot_many); A=$A out=$out many=$many; \
   shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600 && \
   shoot_many light 1024x680 light && shoot_many dark 1024x680 dark && shoot_many light 800x600 800x600"
 rm -rf "$many"

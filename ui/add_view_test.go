@@ -125,7 +125,7 @@ func TestSuccessfulTestEnablesLinkAndLinkingAddsARow(t *testing.T) {
 				t.Fatal("Link is enabled before a test")
 			}
 			test.Tap(v.testBtn)
-			h.assertShows("Connected as Ana Lima", "Jira: ok", "Confluence: ok", "Reached acme.atlassian.net directly")
+			h.assertShows("Connected as Ana Lima", "Jira: works", "Confluence: works", "Reached acme.atlassian.net directly")
 			if v.linkBtn.Disabled() {
 				t.Fatal("Link stays disabled after a successful test")
 			}
@@ -195,7 +195,7 @@ func TestSpecificWordsForCommonFailures(t *testing.T) {
 		{atlassian.KindInvalidCredentials, []string{"Wrong email or token", "Open the API token page"}},
 		{atlassian.KindSiteMoved, []string{"has moved to acme-new.atlassian.net", "Open acme-new.atlassian.net"}},
 		{atlassian.KindCaptchaRequired, []string{"CAPTCHA", "Open acme.atlassian.net"}},
-		{atlassian.KindRateLimited, []string{"Wait 30s, then try again."}},
+		{atlassian.KindRateLimited, []string{"Wait 30 seconds, then try again."}},
 		{atlassian.KindServerError, []string{"(HTTP 503)"}},
 		{atlassian.KindIPBlocked, []string{"Address not allowed", "company's network or VPN"}},
 	}
@@ -394,7 +394,7 @@ func TestTestAndLinkWithBackgroundWork(t *testing.T) {
 	h.fillForm("wiki", "ana@acme.example", anaToken)
 	test.Tap(h.u.add.testBtn)
 	h.wait()
-	h.assertShows("Connected as Ana Lima", "Jira: not on this site", "Confluence: ok")
+	h.assertShows("Connected as Ana Lima", "Jira: not on this site", "Confluence: works")
 	test.Tap(h.u.add.linkBtn)
 	h.wait()
 	if rows := h.rows(); len(rows) != 1 || !strings.HasPrefix(rows[0], "wiki | wiki.atlassian.net | Working") {
@@ -415,6 +415,10 @@ func TestTheClipboardIsClearedOfTheTypedToken(t *testing.T) {
 		}, true},
 		{"after Cancel", anaToken + "\n", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, true},
 		{"after Esc", anaToken, func(h *harness) { escape(h.w) }, true},
+		{"after Ctrl+N opens a new form", anaToken, func(h *harness) {
+			menuItem(h.w, "Link account…").Action()
+			h.u.closeAdd()
+		}, true},
 		{"something else on the clipboard is kept", "https://acme.atlassian.net/browse/KEY-1", func(h *harness) { test.Tap(h.u.add.cancelBtn) }, false},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,8 @@ type Store interface {
 	// changed it meanwhile they fail with account_changed and touch nothing.
 	RenameRef(ctx context.Context, ref accounts.Ref, newName string) (accounts.Account, error)
 	RemoveRef(ctx context.Context, ref accounts.Ref) (accounts.Account, error)
+	// TokenRef reads the token of the account the window showed, by id (Copy token).
+	TokenRef(ctx context.Context, ref accounts.Ref) (string, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
 	// Check checks an account without recording the outcome; Record writes the outcomes of
 	// several checks in one write of the index (Test all records in batches).
@@ -55,9 +57,18 @@ type Deps struct {
 	// Do hands a change of the window from background work to the UI goroutine. It is
 	// fyne.Do when nil; tests may hand it to whatever stands in for the UI goroutine.
 	Do func(func())
+	// Executable is this atlink's absolute path, for the set-ups that run it ("atlink" when
+	// empty).
+	Executable string
+	// After runs f once after d, off the UI goroutine, and returns a func that stops it
+	// (time.AfterFunc when nil); tests replace it to move the clipboard's countdown on.
+	After func(d time.Duration, f func()) (stop func())
 	// Watch is how often the index file is polled for changes made by another atlink (the
 	// command line). Zero means every two seconds, negative never.
 	Watch time.Duration
+	// Version is atlink's version ("0.3.1", as the build's -ldflags set it), which Copy
+	// diagnostics puts in its report.
+	Version string
 }
 
 // inBackground is how the window starts background work unless Deps.Go says otherwise.
@@ -76,6 +87,7 @@ type UI struct {
 	bannerMsg  *widget.Label
 	bannerIcon *widget.Icon
 
+	clip      *clipGuard    // a copied token, cleared from the clipboard after a while
 	dialog    dialog.Dialog // the dialog on top, for Esc
 	stopWatch chan struct{}
 	watching  sync.WaitGroup
@@ -97,7 +109,14 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 	if d.Do == nil {
 		d.Do = fyne.Do
 	}
+	if d.After == nil {
+		d.After = func(d time.Duration, f func()) func() { t := time.AfterFunc(d, f); return func() { t.Stop() } }
+	}
+	if d.Executable == "" {
+		d.Executable = "atlink"
+	}
 	u := &UI{app: a, win: w, d: d}
+	u.clip = newClipGuard(u)
 	u.accounts = newAccountsView(u)
 	u.body = container.NewStack(u.accounts.build())
 	u.bannerMsg = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
@@ -149,8 +168,9 @@ func (u *UI) Start() {
 }
 
 // Stop ends the background watcher, stops the checks under way and waits until the outcomes
-// they had are written.
+// they had are written, and clears a copied token from the clipboard.
 func (u *UI) Stop() {
+	u.clip.clear()
 	if u.stopWatch != nil {
 		close(u.stopWatch)
 		u.stopWatch = nil
@@ -282,6 +302,7 @@ func (u *UI) openAdd(rotate *accounts.Account) {
 	}
 	if u.add != nil {
 		u.add.stop()
+		u.clearTypedToken() // the form that held it goes away
 	}
 	u.add = newAddView(u, rotate)
 	u.body.Objects = []fyne.CanvasObject{u.add.build()}
@@ -289,20 +310,27 @@ func (u *UI) openAdd(rotate *accounts.Account) {
 	u.win.Canvas().Focus(u.add.firstField())
 }
 
-// closeAdd goes back to the accounts. A token the user pasted should not outlive the form on
-// the clipboard, where any program can read it: if the clipboard still holds it, it is cleared,
-// and the window says so.
+// clearTypedToken clears the clipboard if it still holds the token typed into the add view, and
+// says so: a token the user pasted should not outlive the form on the clipboard, where any
+// program can read it.
+func (u *UI) clearTypedToken() {
+	typed, err := atlassian.ParseToken(u.add.token.entry.Text)
+	if err != nil {
+		return
+	}
+	if cb := u.app.Clipboard(); strings.TrimSpace(strings.TrimPrefix(cb.Content(), "\ufeff")) == typed {
+		cb.SetContent("")
+		u.showNotice("The clipboard still held the API token you pasted, so atlink cleared the clipboard.")
+	}
+}
+
+// closeAdd goes back to the accounts, clearing a pasted token from the clipboard.
 func (u *UI) closeAdd() {
 	if u.add == nil {
 		return
 	}
 	u.add.stop()
-	if typed, err := atlassian.ParseToken(u.add.token.entry.Text); err == nil {
-		if cb := u.app.Clipboard(); strings.TrimSpace(cb.Content()) == typed {
-			cb.SetContent("")
-			u.showNotice("The clipboard still held the API token you pasted, so atlink cleared the clipboard.")
-		}
-	}
+	u.clearTypedToken()
 	u.add = nil
 	u.body.Objects = []fyne.CanvasObject{u.accounts.content}
 	u.body.Refresh()

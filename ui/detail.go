@@ -18,6 +18,10 @@ type detailPane struct {
 	v *accountsView
 
 	title                                   *widget.Label
+	typeIcon                                *widget.Icon
+	typeLabel                               *widget.Label
+	about                                   *widget.Label // Jira products; Bitbucket username and workspaces
+	use                                     *useSection
 	stateIcon                               *widget.Icon
 	state                                   *widget.Label
 	problem                                 *widget.Label
@@ -42,18 +46,25 @@ func (p *detailPane) build() fyne.CanvasObject {
 	p.problem = wrap()
 	p.fix = &widget.Button{Importance: widget.LowImportance, Icon: theme.ComputerIcon()}
 	p.who, p.site, p.products, p.checked, p.expiry = wrap(), wrap(), wrap(), wrap(), wrap()
+	p.typeIcon = widget.NewIcon(nil)
+	p.typeLabel = &widget.Label{Importance: widget.LowImportance}
+	p.about = wrap()
+	p.use = newUseSection(p.v.u)
 	p.testBtn = &widget.Button{Text: "Test", Icon: theme.ViewRefreshIcon(), Importance: widget.HighImportance, OnTapped: p.onTest}
 	p.tokenBtn = &widget.Button{Text: "New token", Icon: theme.LoginIcon(), OnTapped: p.onNewToken}
 	p.renameBtn = &widget.Button{Text: "Rename", Icon: theme.DocumentCreateIcon(), OnTapped: p.onRename}
 	p.removeBtn = &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: p.onRemove}
 	p.body = container.NewVBox(
 		p.title,
+		container.NewHBox(p.typeIcon, p.typeLabel),
 		container.NewBorder(nil, nil, p.stateIcon, nil, p.state),
 		p.problem, container.NewHBox(p.fix),
 		widget.NewSeparator(),
-		p.who, p.site, p.products, p.checked, p.expiry,
+		p.who, p.site, p.products, p.about, p.checked, p.expiry,
 		widget.NewSeparator(),
 		container.NewGridWithColumns(4, p.testBtn, p.tokenBtn, p.renameBtn, p.removeBtn),
+		widget.NewSeparator(),
+		p.use.root,
 	)
 	p.none = &widget.Label{Text: "Select an account to see its details.", Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
 	p.root = container.NewStack(p.none)
@@ -91,25 +102,31 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 		}
 	}
 
-	who := a.Email
+	p.typeIcon.SetResource(typeIcon(a.Type))
+	p.typeLabel.SetText(typeLabel(a.Type))
+	who := orElse(a.Email, "a Jira Align API token")
 	if a.DisplayName != "" {
-		who = a.DisplayName + " · " + a.Email
+		who = a.DisplayName + " · " + who
 	}
 	p.who.SetText(who)
 	site := a.Site
-	if a.Via != "" {
+	if a.Via != "" && a.Type == atlassian.TypeCloud {
 		site += ", reached " + viaWords(a.Via)
 	}
 	p.site.SetText(site)
 	p.products.Hide()
 	if c := a.LastCheck; c != nil && len(c.Products) > 0 {
 		var parts []string
-		for _, pr := range atlassian.Products {
+		for _, pr := range productsOf(a.Type) {
 			parts = append(parts, pr.Title()+": "+productWords(c.Products[string(pr)]))
 		}
 		p.products.SetText(strings.Join(parts, "    "))
 		p.products.Show()
 	}
+	p.about.SetText(aboutWords(a))
+	p.about.Hidden = p.about.Text == ""
+	p.about.Refresh()
+	p.use.show(a)
 	if a.LastCheck != nil {
 		p.checked.SetText("Checked " + humanize.Ago(a.LastCheck.Time, now) + " · linked " + humanize.Ago(a.Added, now))
 	} else {
@@ -147,3 +164,44 @@ func (p *detailPane) onNewToken() {
 func (p *detailPane) onRename() { p.v.u.showRename(p.account) }
 
 func (p *detailPane) onRemove() { p.v.u.showRemove(p.account) }
+
+// productsOf lists the products of a type of account, in display order.
+func productsOf(t atlassian.Type) []atlassian.Product {
+	if at, ok := atlassian.TypeOf(t); ok {
+		return at.Products()
+	}
+	return nil
+}
+
+// jiraProductNames are the names Atlassian gives the Jira products, by the keys /myself lists
+// in applicationRoles (developer.atlassian.com, Jira Cloud REST API, Application roles).
+var jiraProductNames = map[string]string{
+	"jira-software":          "Jira Software",
+	"jira-servicedesk":       "Jira Service Management",
+	"jira-product-discovery": "Jira Product Discovery",
+	"jira-core":              "Jira Work Management",
+}
+
+// aboutWords is what the last check learned beyond the products: the Jira products a cloud
+// account may use, a Bitbucket account's username and workspaces.
+func aboutWords(a accounts.Account) string {
+	var parts []string
+	if len(a.JiraProducts) > 0 {
+		var names []string
+		for _, k := range a.JiraProducts {
+			names = append(names, orElse(jiraProductNames[k], k))
+		}
+		parts = append(parts, "Jira products: "+strings.Join(names, ", "))
+	}
+	if a.Username != "" {
+		parts = append(parts, "Bitbucket username: "+a.Username)
+	}
+	if a.Type == atlassian.TypeBitbucket && a.LastCheck != nil && a.LastCheck.OK {
+		ws := "none listed"
+		if len(a.Workspaces) > 0 {
+			ws = strings.Join(a.Workspaces, ", ")
+		}
+		parts = append(parts, "Workspaces: "+ws)
+	}
+	return strings.Join(parts, "\n")
+}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strings"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/humanize"
 )
 
 // TokenPageURL is where Atlassian accounts create and revoke API tokens.
@@ -30,9 +32,11 @@ type message struct {
 	Keychain bool
 }
 
-// subject is what an error is about.
+// subject is what an error is about. Type is the type of account (empty: Jira and
+// Confluence Cloud), which some refusals are worded for.
 type subject struct {
 	Name, Site, Email string
+	Type              atlassian.Type
 }
 
 var tokenPage = &action{Label: "Open the API token page", URL: TokenPageURL}
@@ -55,6 +59,10 @@ func explain(err error, s subject) message {
 	case atlassian.KindInvalidInput:
 		return message{Title: "Check the form", Text: sentence(detail)}
 	case atlassian.KindSiteNotFound:
+		if s.Type == atlassian.TypeAlign {
+			return message{Title: "Not a Jira Align site", Text: site + " answers, but no Jira Align REST API answers there.",
+				Hint: "Open Jira Align in your browser and copy the address bar: it looks like acme.jiraalign.com, or your company's own name for it."}
+		}
 		return message{Title: "Site not found", Text: "No Atlassian Cloud site answers at " + site + ".",
 			Hint: "Open Jira or Confluence in your browser and copy the address bar: it looks like acme.atlassian.net."}
 	case atlassian.KindSiteMoved:
@@ -67,20 +75,34 @@ func explain(err error, s subject) message {
 		}
 		return m
 	case atlassian.KindNetwork:
+		if ae.ProxyUnreadable {
+			return message{Title: "Proxy address unreadable", Text: sentence(detail),
+				Hint: "Write it as http://USER:PASSWORD@HOST:PORT, with every special character of the user name and password percent-encoded (% as %25, @ as %40, : as %3A, # as %23)."}
+		}
 		if ae.Proxy != "" {
 			return message{Title: "Proxy refused", Text: sentence(detail), Hint: proxyRemedy(ae)}
 		}
-		return message{Title: "Cannot connect", Text: "atlink could not reach " + site + ".",
+		return message{Title: "Cannot connect", Text: "atlink could not reach " + hostOf(ae, site) + ".",
 			Hint: "Check your internet connection, and your proxy settings (HTTPS_PROXY) if you use one."}
 	case atlassian.KindIPBlocked:
 		return message{Title: "Address not allowed", Text: site + " accepts connections only from addresses its admins allowed, and this computer's address is not one of them.",
 			Hint: "Connect from your company's network or VPN, or ask a site admin to allow this address."}
 	case atlassian.KindTLS:
-		return message{Title: "Connection not trusted", Text: "The secure connection to " + site + " could not be verified.",
+		return message{Title: "Connection not trusted", Text: "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
 	case atlassian.KindTimeout:
-		return message{Title: "No answer in time", Text: site + " did not answer in time.", Hint: "Try again in a moment."}
+		return message{Title: "No answer in time", Text: hostOf(ae, site) + " did not answer in time.", Hint: "Try again in a moment."}
 	case atlassian.KindInvalidCredentials:
+		switch s.Type {
+		case atlassian.TypeBitbucket:
+			return message{Title: "Wrong email or token", Text: "Bitbucket refused this email and token.",
+				Hint: "Bitbucket takes only an API token made for it: on the API token page choose Create API token with scopes, the app Bitbucket, and at least read:user:bitbucket. " +
+					"A classic token, or one made for Jira or Confluence, gets this same refusal, as does a revoked or expired one.",
+				Action: tokenPage}
+		case atlassian.TypeAlign:
+			return message{Title: "Token refused", Text: site + " refused these credentials.",
+				Hint: "Use an Atlassian API token with the email of the account that made it, or a Jira Align API token (Jira Align: your profile, API tokens). If it was revoked or has expired, make a new one."}
+		}
 		return message{Title: "Wrong email or token", Text: "The site refused this email and token.",
 			Hint:   "Use the email of the Atlassian account that created the token. If the token was revoked or has expired, create a new one.",
 			Action: tokenPage}
@@ -92,6 +114,15 @@ func explain(err error, s subject) message {
 		}
 		return m
 	case atlassian.KindScopeMismatch:
+		if s.Type == atlassian.TypeBitbucket {
+			needs := "the scopes this check needs"
+			if len(ae.Scopes) > 0 {
+				needs = strings.Join(ae.Scopes, ", ")
+			}
+			return message{Title: "Token scopes too narrow", Text: "Bitbucket accepted the token, but it lacks " + needs + ".",
+				Hint:   "Create a new API token with scopes for the app Bitbucket that include " + needs + " (and read:workspace:bitbucket to see your workspaces), then paste it here.",
+				Action: tokenPage}
+		}
 		return message{Title: "Token scopes too narrow", Text: "The token works, but its scopes do not allow reading who you are.",
 			Hint: "Create a token with the read:me scope, or an API token without scopes.", Action: tokenPage}
 	case atlassian.KindNoProductAccess:
@@ -100,16 +131,23 @@ func explain(err error, s subject) message {
 	case atlassian.KindRateLimited:
 		wait := "a minute"
 		if ae.RetryAfter > 0 {
-			wait = ae.RetryAfter.String()
+			wait = humanize.Wait(ae.RetryAfter)
 		}
 		return message{Title: "Too many requests", Text: "Atlassian asked atlink to slow down.", Hint: "Wait " + wait + ", then try again."}
 	case atlassian.KindServerError:
-		text := site + " had a problem of its own."
+		text := hostOf(ae, site) + " had a problem of its own."
 		if ae.Status != 0 {
-			text = fmt.Sprintf("%s had a problem of its own (HTTP %d).", site, ae.Status)
+			text = fmt.Sprintf("%s had a problem of its own (HTTP %d).", hostOf(ae, site), ae.Status)
 		}
 		return message{Title: "Atlassian is having trouble", Text: text, Hint: "Try again later. Atlassian lists incidents on its status page.",
 			Action: &action{Label: "Open the status page", URL: "https://status.atlassian.com"}}
+	case atlassian.KindTokenAltered:
+		m := message{Title: "Token changed on the way", Text: site + " could not read the Jira Align API token: it is not exactly the one Jira Align made (HTTP 400).",
+			Hint: "Copy the token again, whole and exactly as Jira Align showed it, and paste it. If you no longer have it, make a new one in Jira Align: your profile, API tokens."}
+		if s.Site != "" {
+			m.Action = &action{Label: "Open " + s.Site, URL: "https://" + s.Site}
+		}
+		return m
 	case atlassian.KindCanceled:
 		return message{Title: "Stopped", Text: "The test was stopped before it finished."}
 	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout:
@@ -148,6 +186,30 @@ func explain(err error, s subject) message {
 	return message{Title: "Something went wrong", Text: "Something unexpected went wrong.", Hint: "Try again; if it keeps happening, report it."}
 }
 
+// noteWords says what a successful check could not learn, and why, in a sentence.
+func noteWords(n atlassian.Note, s subject) string {
+	switch n.Code {
+	case atlassian.NoteRoleLimited:
+		return "The token works, but your Jira Align role may not read everything atlink asks (HTTP 403), so atlink knows less about you. That is fine for linking."
+	case atlassian.NoteUserNotFound:
+		return "Jira Align has no user with the email " + orElse(s.Email, "you gave") + ", so atlink cannot say whose token this is."
+	case atlassian.NoteNoWorkspaceScope:
+		needs := "read:workspace:bitbucket"
+		if len(n.Scopes) > 0 {
+			needs = strings.Join(n.Scopes, ", ")
+		}
+		return "The token may not list your workspaces: it lacks " + needs + ". It works without; to see them, make a token that has it."
+	case atlassian.NoteStepFailed:
+		what := stepTitle(n.Step)
+		why := explain(kindError(n.Kind), s).Title
+		if n.Status != 0 {
+			why = fmt.Sprintf("%s, HTTP %d", why, n.Status)
+		}
+		return what + " did not answer (" + why + "), so atlink learned less; the token works."
+	}
+	return "atlink could not learn everything about this account."
+}
+
 // proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.
 func proxyRemedy(e *atlassian.Error) string {
 	switch {
@@ -161,6 +223,15 @@ func proxyRemedy(e *atlassian.Error) string {
 		return "Check the site address. If it is right, ask IT whether the proxy can reach Atlassian."
 	}
 	return "Check that HTTPS_PROXY names a proxy that is running, or unset it if this network needs no proxy."
+}
+
+// hostOf names the host whose answer decided, which for a scoped token or Bitbucket is not the
+// site itself (api.atlassian.com, api.bitbucket.org); site when the error does not say.
+func hostOf(e *atlassian.Error, site string) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return site
 }
 
 func sentence(s string) string {

@@ -98,9 +98,14 @@ func withStore(wrap func(*accounts.Store) Store) option {
 	return func(h *harness, d *Deps) { d.Store = wrap(h.store) }
 }
 
-// withClock sets the window's clock.
-func withClock(now func() time.Time) option {
+// withNow sets the window's clock.
+func withNow(now func() time.Time) option {
 	return func(_ *harness, d *Deps) { d.Now = now }
+}
+
+// withExecutable sets atlink's path for the set-ups.
+func withExecutable(path string) option {
+	return func(_ *harness, d *Deps) { d.Executable = path }
 }
 
 // withWatch polls the index for changes this often.

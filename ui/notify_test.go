@@ -31,7 +31,7 @@ func (h *harness) restart() *UI {
 func TestTheNotificationAtStartComesOnceADay(t *testing.T) {
 	y, m, d := time.Now().Date()
 	clock := time.Date(y, m, d, 10, 0, 0, 0, time.Local) // today, far from midnight
-	h := newHarness(t, &accountstest.MemKeychain{}, withClock(func() time.Time { return clock }))
+	h := newHarness(t, &accountstest.MemKeychain{}, withNow(func() time.Time { return clock }))
 	seed(t, h, mixedStates...)
 	want := fyne.NewNotification("4 atlink accounts need attention",
 		"Tokens to renew: old (expired 2 days ago), soon (expires in 3 days). Last check failed: bo, lost.")
@@ -53,7 +53,7 @@ func TestTheNotificationAtStartComesOnceADay(t *testing.T) {
 
 func TestTheNotificationNamesAFewAndCountsTheRest(t *testing.T) {
 	now := time.Now()
-	h := newHarness(t, &accountstest.MemKeychain{}, withClock(func() time.Time { return now }))
+	h := newHarness(t, &accountstest.MemKeychain{}, withNow(func() time.Time { return now }))
 	var list []seedAccount
 	for _, name := range []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"} {
 		list = append(list, seedAccount{name: name, site: name + ".atlassian.net", email: "ana@acme.example", state: accounts.StateFailed})

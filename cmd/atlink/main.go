@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -32,10 +33,18 @@ func main() {
 		fmt.Fprint(os.Stderr, desktop.Advice(err))
 		os.Exit(1)
 	}
+	// The last guard: should the graphics driver fail all the same, say so in a few words
+	// rather than with a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprint(os.Stderr, desktop.Advice(fmt.Errorf("the graphics driver failed: %v", r)))
+			os.Exit(1)
+		}
+	}()
 	a := app.NewWithID("io.github.atlink")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("atlink")
-	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now}
+	deps := ui.Deps{Checker: atlassian.NewChecker(nil), Now: time.Now, Executable: executable(), Version: version}
 	if dir, err := accounts.DefaultDir(); err != nil {
 		deps.StoreErr = err // the window says what the command line says, and links nothing
 	} else {
@@ -46,4 +55,17 @@ func main() {
 	w.SetOnClosed(u.Stop)
 	u.Start()
 	w.ShowAndRun()
+}
+
+// executable is this atlink's absolute path, symlinks resolved, for the set-ups the window
+// offers to copy; "atlink" when the system cannot say.
+func executable() string {
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return "atlink"
+	}
+	return exe
 }

@@ -15,6 +15,9 @@
 // shows as interrupted and Remove can delete with its token; go-keyring cannot list items, so
 // nothing may be stored where no command can see it.
 //
+// Checking many accounts at once goes through a Snapshot: the index read once, and every token
+// read in one keychain call where the keychain can (a Secret Service: BatchReader).
+//
 // Every keychain call is bounded: by the caller's deadline, else by the session's wait
 // (KeychainWait: two minutes on a desktop, where an unlock prompt may need typing, 15 seconds
 // elsewhere). Its failures carry a Kind, a Reason (no D-Bus, no Secret Service, no default

@@ -88,6 +88,9 @@ type Error struct {
 	Op KeychainOp
 	// Session is the kind of session the keychain was used from, for errors of the keychain.
 	Session Session
+	// CallerDeadline reports, for keychain_timeout, that the caller's own deadline (a --timeout)
+	// ended the wait, not the session's longest wait: the keychain may only be slow.
+	CallerDeadline bool
 	// Name is the account the error is about, when there is one.
 	Name string
 	// Detail is a short, human-safe sentence with the specifics: a fallback for surfaces

@@ -71,17 +71,23 @@ type secrets struct {
 // caller's --timeout covers the whole command, keychain included), else the configured
 // timeout or the session's wait.
 func (s *secrets) bound(ctx context.Context) time.Duration {
+	d, _ := s.boundBy(ctx)
+	return d
+}
+
+// boundBy is bound, and whether the caller's deadline (a --timeout) is what sets it.
+func (s *secrets) boundBy(ctx context.Context) (time.Duration, bool) {
 	if d, ok := ctx.Deadline(); ok {
 		left := time.Until(d)
 		if s.timeout > 0 && s.timeout < left {
-			return s.timeout
+			return s.timeout, false
 		}
-		return max(left, 0)
+		return max(left, 0), true
 	}
 	if s.timeout > 0 {
-		return s.timeout
+		return s.timeout, false
 	}
-	return KeychainWait(s.session)
+	return KeychainWait(s.session), false
 }
 
 func (s *secrets) set(ctx context.Context, user, token string, late func(error)) error {
@@ -132,7 +138,7 @@ func (s *secrets) call(ctx context.Context, op KeychainOp, fn func() (string, er
 		done <- outcome{v, err}
 	}()
 
-	limit := s.bound(ctx)
+	limit, byCaller := s.boundBy(ctx)
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	var nudge <-chan time.Time
@@ -166,7 +172,7 @@ func (s *secrets) call(ctx context.Context, op KeychainOp, fn func() (string, er
 		if errors.Is(stop, context.Canceled) {
 			return "", &Error{Kind: atlassian.KindCanceled, Op: op, Session: s.session, Detail: "stopped waiting for the keychain", Err: stop}
 		}
-		return "", &Error{Kind: KindKeychainTimeout, Reason: ReasonNotAnswering, Op: op, Session: s.session,
+		return "", &Error{Kind: KindKeychainTimeout, Reason: ReasonNotAnswering, Op: op, Session: s.session, CallerDeadline: byCaller,
 			Detail: "the keychain did not answer within " + roundWait(limit).String(), Err: stop}
 	}
 }

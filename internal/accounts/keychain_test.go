@@ -59,7 +59,7 @@ func TestKeychainTimeout(t *testing.T) {
 	}
 	err := s.set(context.Background(), "u", "secret", nil)
 	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindKeychainTimeout || e.Reason != ReasonNotAnswering || e.Op != OpStore {
+	if !errors.As(err, &e) || e.Kind != KindKeychainTimeout || e.Reason != ReasonNotAnswering || e.Op != OpStore || e.CallerDeadline {
 		t.Fatalf("error = %#v, want keychain_timeout, not_answering, store", err)
 	}
 	if !strings.Contains(e.Detail, "300ms") {
@@ -76,8 +76,10 @@ func TestKeychainDeadlineOfTheCaller(t *testing.T) {
 	s := &secrets{kc: stubKeychain{delay: time.Hour}, session: SessionDesktop}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.get(ctx, "u"); KindOf(err) != KindKeychainTimeout || ReasonOf(err) != ReasonNotAnswering || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("error = %v", err)
+	_, err := s.get(ctx, "u")
+	var e *Error
+	if KindOf(err) != KindKeychainTimeout || ReasonOf(err) != ReasonNotAnswering || !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &e) || !e.CallerDeadline {
+		t.Fatalf("error = %#v, want keychain_timeout, not_answering, by the caller's deadline", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
 // ticking is a clock that moves a second on every reading, so a removed and re-linked
@@ -292,5 +294,46 @@ func drain[T any](ch <-chan T) {
 		default:
 			return
 		}
+	}
+}
+
+type passingChecker struct{}
+
+func (passingChecker) Check(_ context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	return atlassian.Result{Site: cr.Site, Email: cr.Email, Products: map[atlassian.Product]string{atlassian.Jira: atlassian.StatusOK}}, nil
+}
+
+// TestAPassingCheckSettlesAnInterruptedNewToken: a new token whose storing timed out leaves the
+// account "new token not confirmed"; a check that passes with what the keychain holds settles
+// it, where a failing one does not.
+func TestAPassingCheckSettlesAnInterruptedNewToken(t *testing.T) {
+	kc := &accountstest.MemKeychain{}
+	gate := accountstest.NewGate(kc)
+	dir := storeDir(t)
+	window := accounts.Open(dir, gate, accounts.Options{KeychainTimeout: 10 * time.Second})
+	if _, _, err := window.Link(ctx, creds("acme", "ana@acme.example", "old"), accounts.LinkOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	release := gate.Hold(accounts.OpStore)
+	impatient := accounts.Open(dir, gate, accounts.Options{KeychainTimeout: 50 * time.Millisecond})
+	if _, _, err := impatient.Link(ctx, creds("acme", "ana@acme.example", "late"), accounts.LinkOptions{}); accounts.KindOf(err) != accounts.KindKeychainTimeout {
+		t.Fatalf("rotation: %v, want keychain_timeout", err)
+	}
+	await(t, gate.Entered())
+	release()
+	drain(gate.Done())
+
+	a, _ := window.Get("acme")
+	if _, err := window.Test(ctx, a, &countingChecker{}); err != nil { // passes no product
+		t.Fatal(err)
+	}
+	if a, _ = window.Get("acme"); a.State(time.Now()) != accounts.StateInterrupted {
+		t.Fatalf("a check that proved nothing settled the new token: %q", a.State(time.Now()))
+	}
+	if _, err := window.Test(ctx, a, passingChecker{}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ = window.Get("acme"); a.State(time.Now()) != accounts.StateOK || a.Pending != nil {
+		t.Errorf("after a passing check: state %q, pending %+v", a.State(time.Now()), a.Pending)
 	}
 }

@@ -378,3 +378,24 @@ func TestLinkEveryType(t *testing.T) {
 		})
 	}
 }
+
+func TestTokenRefReadsOnlyTheAccountItWasTakenFrom(t *testing.T) {
+	s := newStore(t, accountstest.RealKeychainOrMemory(t))
+	a, _, err := s.Link(ctx, creds("acme", "ana@acme.example", "tok-ana"), accounts.LinkOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.Remove(ctx, "work") })
+	if tok, err := s.TokenRef(ctx, a.Ref()); err != nil || tok != "tok-ana" {
+		t.Fatalf("TokenRef = %v", err)
+	}
+	if _, err := s.Rename(ctx, a.Name, "work"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenRef(ctx, a.Ref()); accounts.KindOf(err) != accounts.KindAccountChanged {
+		t.Errorf("TokenRef of a renamed account: %v", err)
+	}
+	if _, err := s.TokenRef(ctx, accounts.Ref{ID: "nobody@acme.atlassian.net"}); accounts.KindOf(err) != accounts.KindUnknownAccount {
+		t.Errorf("TokenRef of no account: %v", err)
+	}
+}

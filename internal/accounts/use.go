@@ -20,6 +20,21 @@ func (s *Store) Token(ctx context.Context, name string) (string, error) {
 	return s.token(ctx, a)
 }
 
+// TokenRef reads the token of the account ref was taken from: the window's way, by id. It
+// fails with account_changed when the account changed since ref was taken, unknown_account
+// when it is gone, and as Token does otherwise.
+func (s *Store) TokenRef(ctx context.Context, ref Ref) (string, error) {
+	ix, err := s.read()
+	if err != nil {
+		return "", err
+	}
+	i, err := ix.find(ref)
+	if err != nil {
+		return "", err
+	}
+	return s.token(ctx, ix.Accounts[i])
+}
+
 // usable refuses accounts whose token must not be read: a damaged row, and a link or removal
 // another atlink is doing right now (a new token being stored leaves the account usable).
 func usable(a Account, now time.Time) error {
@@ -33,6 +48,17 @@ func usable(a Account, now time.Time) error {
 }
 
 func (s *Store) token(ctx context.Context, a Account) (string, error) {
+	tok, err := s.readToken(ctx, a)
+	if KindOf(err) == KindSecretMissing {
+		if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
+			return "", rerr
+		}
+	}
+	return tok, err
+}
+
+// readToken reads a's token if a is usable, recording nothing.
+func (s *Store) readToken(ctx context.Context, a Account) (string, error) {
 	if err := usable(a, s.Now().UTC()); err != nil {
 		return "", err
 	}
@@ -41,11 +67,6 @@ func (s *Store) token(ctx context.Context, a Account) (string, error) {
 		var e *Error
 		if errors.As(err, &e) {
 			e.Name = a.Name
-		}
-		if KindOf(err) == KindSecretMissing {
-			if rerr := s.Record(ctx, Outcome{ID: a.ID, Err: err}); rerr != nil {
-				return "", rerr
-			}
 		}
 		return "", err
 	}
@@ -61,6 +82,14 @@ func (s *Store) current(a Account) (Account, error) {
 	ix, err := s.read()
 	if err != nil {
 		return Account{}, err
+	}
+	return currentIn(ix, a)
+}
+
+// currentIn is the account's row as ix holds it.
+func currentIn(ix *index, a Account) (Account, error) {
+	if a.Damage != "" {
+		return Account{}, damaged(a)
 	}
 	if i := ix.bySoundID(a.ID); i >= 0 {
 		return ix.Accounts[i], nil
@@ -123,7 +152,13 @@ func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 				continue
 			}
 			if i := ix.bySoundID(o.ID); i >= 0 {
-				applyResult(&ix.Accounts[i], o.Result, o.Err, now)
+				a := &ix.Accounts[i]
+				applyResult(a, o.Result, o.Err, now)
+				// A new token whose storing was interrupted left the old or the new one in the
+				// keychain; a check that passed with what is there settles it.
+				if p := a.Pending; p != nil && p.Op == PendingRotate && p.Interrupted(now) && a.LastCheck.OK {
+					a.Pending = nil
+				}
 			}
 		}
 		return nil

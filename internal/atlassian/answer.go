@@ -60,7 +60,7 @@ func (c *Checker) judge(site string, a answer) (Identity, *Error) {
 	if a.err != nil {
 		return Identity{}, a.err
 	}
-	e := &Error{Site: site, Status: a.status}
+	e := &Error{Site: site, Host: a.host, Status: a.status}
 	switch {
 	case captcha(a.header):
 		e.Kind, e.Detail = KindCaptchaRequired, "Atlassian wants this account to solve a CAPTCHA before it accepts the token"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"time"
@@ -124,8 +125,12 @@ func (r Result) OK() bool {
 // Checker runs connection checks. The zero value is not usable: use NewChecker. One Checker may
 // run any number of checks at once; they share its per-host limit.
 type Checker struct {
-	HTTP    Doer
-	Timeout time.Duration // deadline of a whole check; DefaultTimeout when 0
+	HTTP Doer
+	// Timeout bounds one check (DefaultTimeout when 0): the time its requests are under way
+	// and the work between them, but not a wait for the per-host limit while none of its
+	// requests is under way (see PerHost). Each request gets what is left of it as its
+	// deadline. A deadline of the caller's context bounds the check too, waits included.
+	Timeout time.Duration
 	// Gateway is the base URL of the scoped-token gateway, https://api.atlassian.com. Credentials
 	// go to no other host: a Gateway elsewhere gets none.
 	Gateway   string
@@ -136,9 +141,11 @@ type Checker struct {
 	// it runs: a few to one site, to api.atlassian.com, to api.bitbucket.org, so that checking
 	// many accounts at once respects each site's rate limit while different hosts are asked
 	// in parallel. 0 means DefaultPerHost; a negative value means no limit. It is read when a
-	// host is first asked while no request to it is under way. The wait for a slot counts
-	// toward each check's Timeout: N accounts of one site checked at once need about
-	// 3N/PerHost answers' time (a Jira and Confluence check asks the site three things).
+	// host is first asked while no request to it is under way. N accounts of one site checked
+	// at once need about 3N/PerHost answers' time (a Jira and Confluence check asks the site
+	// three things); the wait for a slot does not count toward a check's Timeout, but ends
+	// when the host has answered nothing for Timeout (it is stuck), and with the caller's
+	// context, which is what bounds many checks as a whole.
 	PerHost int
 
 	hosts hostLimits
@@ -149,6 +156,13 @@ func (c *Checker) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Checker) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
 }
 
 // NewChecker returns a Checker that uses client (NewHTTPClient when nil).
@@ -182,11 +196,9 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 		e.Site = cr.Site
 		return res, e
 	}
-	timeout := c.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	r.budget = newBudget(c.timeout())
+	defer r.budget.end()
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	err := at.check(ctx, r, &res)
@@ -203,6 +215,8 @@ type run struct {
 	c  *Checker
 	cr Credentials
 	at AccountType
+	// budget is what is left of the check's Timeout.
+	budget *budget
 	// primary is the host whose certificate issuer and route the Result reports.
 	primary string
 	// allowed are the hosts that may receive the credentials: the type's check names them.
@@ -250,7 +264,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 	a.proxy = proxyAddr(proxyFor(r.c.HTTP, req))
 	if q.auth && !r.allowed[req.URL.Hostname()] {
 		r.start(a)
-		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Detail: "atlink does not send these credentials to " + a.host}
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Host: a.host, Detail: "atlink does not send these credentials to " + a.host}
 		return a
 	}
 	req.Header.Set("Accept", "application/json")
@@ -266,13 +280,23 @@ func (r *run) get(ctx context.Context, q request) answer {
 		h := req.Header.Get("Authorization")
 		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
-	release, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost)
-	r.start(a)
+	r.budget.change(1, 0)
+	turn, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost, r.c.timeout(), r.budget.Over())
 	if err != nil {
+		r.budget.change(-1, 0)
+		r.start(a)
 		a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
 		return a
 	}
-	defer release()
+	r.budget.change(-1, 1)
+	defer r.budget.change(0, -1)
+	// The request may take what is left of the check's time.
+	ctx, cancel := context.WithTimeout(ctx, r.budget.left())
+	defer cancel()
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { turn.connected() }})
+	req = req.WithContext(ctx)
+	defer func() { turn.release(a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled) }()
+	r.start(a)
 	began := time.Now()
 	resp, err := r.c.HTTP.Do(req)
 	if err != nil {
@@ -290,7 +314,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 		return a
 	}
 	if len(body) > MaxBodyBytes {
-		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
+		a.err = &Error{Kind: KindUnexpected, Site: r.cr.Site, Host: a.host, Status: resp.StatusCode, Detail: fmt.Sprintf("%s sent an answer larger than %d bytes", a.host, MaxBodyBytes)}
 		return a
 	}
 	a.body = body

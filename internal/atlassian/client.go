@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Doer sends one HTTP request. *http.Client satisfies it; tests swap in their own.
@@ -23,7 +25,7 @@ type Doer interface {
 func NewHTTPClient() *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
+		Proxy:                  envProxy,
 		OnProxyConnectResponse: refuseFailedTunnel,
 		DialContext:            dialer.DialContext,
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
@@ -50,6 +52,48 @@ func SameHostRedirects(req *http.Request, via []*http.Request) error {
 		return http.ErrUseLastResponse
 	}
 	return nil
+}
+
+// envProxy is http.ProxyFromEnvironment, except that a proxy address the environment names
+// but cannot be read (a password with a bare '%', say) is an error: net/http drops such an
+// address without a word and goes direct, and the user would be told their site is unreachable.
+func envProxy(req *http.Request) (*url.URL, error) {
+	u, err := http.ProxyFromEnvironment(req)
+	if u != nil || err != nil {
+		return u, err
+	}
+	cfg := httpproxy.FromEnvironment()
+	name, raw := "HTTPS_PROXY", cfg.HTTPSProxy
+	if req.URL.Scheme == "http" {
+		name, raw = "HTTP_PROXY", cfg.HTTPProxy
+	}
+	if raw == "" || readableProxy(raw) {
+		return nil, nil // no proxy, or NO_PROXY leaves this host out
+	}
+	// NO_PROXY may leave this host out anyway.
+	probe := httpproxy.Config{HTTPSProxy: "http://proxy.invalid", HTTPProxy: "http://proxy.invalid", NoProxy: cfg.NoProxy}
+	if p, _ := probe.ProxyFunc()(req.URL); p == nil {
+		return nil, nil
+	}
+	return nil, &proxyAddressError{variable: name}
+}
+
+// readableProxy reports whether net/http can read raw as a proxy address, as
+// golang.org/x/net/http/httpproxy does (with "http://" put in front when it has no scheme).
+func readableProxy(raw string) bool {
+	if u, err := url.Parse(raw); err == nil && u.Scheme != "" && u.Host != "" {
+		return true
+	}
+	_, err := url.Parse("http://" + raw)
+	return err == nil
+}
+
+// proxyAddressError is a proxy address in the environment that cannot be read. Its text never
+// quotes the address, which may hold a password.
+type proxyAddressError struct{ variable string }
+
+func (e *proxyAddressError) Error() string {
+	return "the proxy address in " + e.variable + " cannot be read"
 }
 
 // proxyRefusal is a proxy's answer other than 200 to CONNECT. Its text names the proxy by

@@ -130,6 +130,13 @@ func (cloudType) check(ctx context.Context, r *run, res *Result) *Error {
 		return &Error{Kind: KindUnexpected, Site: site, Status: tenant.status,
 			Detail: site + " refused the token and gave no cloud id, which atlink needs to check it through " + GatewayHost + " (as scoped tokens are)"}
 	case gatewayFailure:
+		// The gateway's most telling failure, unless the site said something that explains
+		// more than the gateway's answer about the credentials (a CAPTCHA, an IP allowlist, a
+		// rate limit beside a 401 …): then the site's.
+		if g, s := worst(gateway), worst(siteOuts); rank(s) < rank(g) && s.Kind != KindInvalidCredentials && s.Kind != KindScopeMismatch {
+			fill(res, siteOuts)
+			return s
+		}
 		res.Via = ViaGateway
 		fill(res, gateway)
 		return worst(gateway)

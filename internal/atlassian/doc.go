@@ -12,7 +12,9 @@
 // A check (check.go) reports each step as it starts and ends to an observer put in the context
 // (observe.go, in the manner of net/http/httptrace), with what it asked, the status, the time,
 // the route and the issuer of the certificate the host presented. One Checker limits the
-// requests under way to each host (hostlimit.go), never across hosts.
+// requests under way to each host (hostlimit.go), never across hosts; a check's Timeout counts
+// the time its requests can run, not its wait for a turn (budget.go), and a wait ends when the
+// host has answered nothing for that long.
 //
 // The HTTP client (client.go) uses the system proxy settings and certificate store, never
 // follows a redirect off the host's HTTPS host and port, and reports a proxy that refuses the

@@ -64,6 +64,9 @@ type Error struct {
 	// Site is the site the error is about, when known: the account's site host, also when the
 	// deciding answer came from the gateway or a proxy (Detail then names that host).
 	Site string
+	// Host is the host whose answer (or silence) decided: the site, api.atlassian.com for a
+	// scoped token, api.bitbucket.org for Bitbucket. Empty when no request was made.
+	Host string
 	// MovedTo is the new host, for site_moved.
 	MovedTo string
 	// RetryAfter is how long the site or the gateway asked us to wait, for rate_limited: 0 if
@@ -84,6 +87,9 @@ type Error struct {
 	// Scopes are the scopes Bitbucket named as required, for a scope_mismatch it decided
 	// ("read:user:bitbucket"): at most MaxScopes, each shaped like a scope name; empty otherwise.
 	Scopes []string
+	// ProxyUnreadable reports that HTTPS_PROXY (or HTTP_PROXY) names a proxy address that cannot
+	// be read, for a network failure; Detail names the variable, never its value.
+	ProxyUnreadable bool
 	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
 	Err error
 }

@@ -308,3 +308,16 @@ func TestObserversCompose(t *testing.T) {
 		t.Errorf("the observers heard %d and %d events, not the same", len(first.events), len(second.events))
 	}
 }
+
+func TestNotifyReachesEveryObserverOnly(t *testing.T) {
+	atlassian.Notify(context.Background(), atlassian.Event{Step: atlassian.StepJira}) // no observer: nothing happens
+	var first, second recorder
+	ctx := atlassian.WithObserver(atlassian.WithObserver(context.Background(), first.observe), second.observe)
+	e := atlassian.Event{Step: atlassian.StepJira, Phase: atlassian.PhaseDone, Status: 200, Outcome: atlassian.StatusOK}
+	atlassian.Notify(ctx, e)
+	for name, r := range map[string]*recorder{"first": &first, "second": &second} {
+		if len(r.events) != 1 || r.events[0] != e {
+			t.Errorf("the %s observer heard %+v, want %+v", name, r.events, e)
+		}
+	}
+}

@@ -2,7 +2,9 @@ package atlassian_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -166,5 +168,152 @@ func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
 	cancel()
 	if k := atlassian.KindOf(<-first); k != atlassian.KindCanceled {
 		t.Errorf("the first check ended %q, want canceled", k)
+	}
+}
+
+// TestWaitingForATurnIsNotTheCheck: (its time) ten accounts of one site, one request to it at a
+// time, each answer after 100 ms: the site answers thirty requests in turn, so the last check
+// waits at least 2.7 s for its turn, longer than its 2 s Timeout, and still passes, because
+// the wait does not count (its own three answers take 0.3 s). A check whose Timeout counted
+// from its start would fail with timeout.
+func TestWaitingForATurnIsNotTheCheck(t *testing.T) {
+	const host = "queue.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host), Latency: 100 * time.Millisecond}
+	var crs []atlassian.Credentials
+	for i := range 10 {
+		email := fmt.Sprintf("user%02d@acme.example", i)
+		site.Users = append(site.Users, user(email, nil))
+		crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+	}
+	srv.SetSite(host, site)
+	c := checker(srv)
+	c.PerHost = 1
+	c.Timeout = 2 * time.Second
+	for i, err := range checkAll(c, crs) {
+		if err != nil {
+			t.Errorf("check %d: %v", i, err)
+		}
+	}
+	if got := srv.MaxInFlight(host); got != 1 {
+		t.Errorf("%d requests to %s at once, want 1 (else nobody waited)", got, host)
+	}
+	if got := srv.Hits(host); got != 3*len(crs) {
+		t.Errorf("%s got %d requests, want %d", host, got, 3*len(crs))
+	}
+}
+
+// TestAStuckHostIsNotWaitedForInTurn: five accounts of a site that never answers, one request
+// at a time. The first request runs into its check's deadline; then every check still waiting
+// for a turn gives up (the host answered nothing for Timeout) instead of sending a request in
+// turn and waiting a Timeout more each: the site receives one request, not one per check, and
+// every check ends in timeout.
+func TestAStuckHostIsNotWaitedForInTurn(t *testing.T) {
+	const host = "stuck.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	hang := atlassiantest.ReplyHang
+	site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host),
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteTenant: hang, atlassiantest.RouteJira: hang, atlassiantest.RouteConfluence: hang}}
+	var crs []atlassian.Credentials
+	for i := range 5 {
+		email := fmt.Sprintf("user%02d@acme.example", i)
+		site.Users = append(site.Users, user(email, nil))
+		crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+	}
+	srv.SetSite(host, site)
+	c := checker(srv)
+	c.PerHost = 1
+	c.Timeout = 300 * time.Millisecond
+	for i, err := range checkAll(c, crs) {
+		if k := atlassian.KindOf(err); k != atlassian.KindTimeout {
+			t.Errorf("check %d ended %q (%v), want timeout", i, k, err)
+		}
+	}
+	if got := srv.Hits(host); got != 1 {
+		t.Errorf("%s got %d requests, want 1: the others should not have waited their turn", host, got)
+	}
+}
+
+// TestOneConnectionPerHost: the first request to a host opens the connection and the others
+// wait until it is up, then share it over HTTP/2: a check of one account, twenty accounts of
+// one site, and ten scoped accounts going to the gateway each open one connection (a tunnel
+// through the proxy, with its TLS handshake) per host, not one per request. The imitation
+// holds its answers until every request of the check is in flight at once, so sharing did not
+// make them wait for each other's answers (the gateway's are not held: the sites' requests
+// would end the hold first). Over HTTP/1.1 each request gets its own connection as before, all
+// in flight at once too.
+func TestOneConnectionPerHost(t *testing.T) {
+	tests := []struct {
+		name     string
+		http1    bool
+		accounts int
+		scoped   bool
+		hold     int    // requests the imitation waits for before answering; 0: none
+		host     string // whose tunnels are counted
+		tunnels  int
+	}{
+		{name: "one check", accounts: 1, hold: 3, host: "site0.atlassian.net", tunnels: 1},
+		{name: "twenty accounts of one site", accounts: 20, hold: atlassian.DefaultPerHost, host: "site0.atlassian.net", tunnels: 1},
+		{name: "the gateway", accounts: 10, scoped: true, host: atlassian.GatewayHost, tunnels: 1},
+		{name: "HTTP/1.1", http1: true, accounts: 1, hold: 3, host: "site0.atlassian.net", tunnels: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := atlassiantest.NewServer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(srv.Close)
+			proxy, err := atlassiantest.NewProxy(srv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { proxy.Close() })
+			var crs []atlassian.Credentials
+			sites := 1
+			if tt.scoped {
+				sites = tt.accounts
+			}
+			for s := range sites {
+				host := fmt.Sprintf("site%d.atlassian.net", s)
+				site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host)}
+				for i := range tt.accounts / sites {
+					email := fmt.Sprintf("user%02d@acme.example", i)
+					site.Users = append(site.Users, user(email, func(u *atlassiantest.User) { u.Scoped = tt.scoped }))
+					crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+				}
+				srv.SetSite(host, site)
+			}
+			client := proxy.Client(atlassian.SameHostRedirects)
+			if tt.http1 {
+				tr := client.Transport.(*http.Transport)
+				tr.ForceAttemptHTTP2 = false
+				tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+			}
+			c := atlassian.NewChecker(client)
+			c.Timeout = 20 * time.Second
+			if tt.hold > 0 {
+				srv.HoldUntilRequests(tt.hold)
+			}
+			for i, err := range checkAll(c, crs) {
+				if err != nil {
+					t.Fatalf("check %d: %v", i, err)
+				}
+			}
+			if got := proxy.Tunnels(tt.host); got != tt.tunnels {
+				t.Errorf("%d connections to %s, want %d", got, tt.host, tt.tunnels)
+			}
+			if got := srv.MaxInFlight(tt.host); tt.hold > 0 && got != tt.hold || got > atlassian.DefaultPerHost {
+				t.Errorf("at most %d requests to %s at once, want %d (at most %d)", got, tt.host, tt.hold, atlassian.DefaultPerHost)
+			}
+		})
 	}
 }

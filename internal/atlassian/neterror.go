@@ -17,10 +17,14 @@ import (
 // reached) is reported as the proxy's: Proxy, ProxyStatus and ProxyAuth say which and how.
 func transportError(ctx context.Context, site string, client Doer, req *http.Request, err error) *Error {
 	host := req.URL.Host
-	e := &Error{Kind: KindNetwork, Site: site, Err: err}
+	e := &Error{Kind: KindNetwork, Site: site, Host: req.URL.Hostname(), Err: err}
 	var refusal *proxyRefusal
 	var op *net.OpError
+	var badAddr *proxyAddressError
 	switch {
+	case errors.As(err, &badAddr):
+		e.ProxyUnreadable = true
+		e.Detail = "the proxy address in " + badAddr.variable + " cannot be read"
 	case ctx.Err() != nil:
 		e.Kind = timeoutOrCanceled(ctx)
 		if e.Kind == KindTimeout {

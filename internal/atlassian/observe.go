@@ -115,6 +115,16 @@ func WithObserver(ctx context.Context, fn func(Event)) context.Context {
 	return context.WithValue(ctx, observerKey{}, fn)
 }
 
+// Notify tells ctx's observer, if any, about e, as Check does for its own steps. It is for
+// checkers that stand in for Check (a test's scripted check, a check replayed from a record):
+// they report their steps the way the window and the command line already listen. The caller
+// keeps WithObserver's promises: one call at a time, steps in order.
+func Notify(ctx context.Context, e Event) {
+	if fn := observerOf(ctx); fn != nil {
+		fn(e)
+	}
+}
+
 func observerOf(ctx context.Context) func(Event) {
 	fn, _ := ctx.Value(observerKey{}).(func(Event))
 	return fn

@@ -55,7 +55,7 @@ func (r *run) judgeBy(rules []rule, a answer) (string, *Error) {
 
 // meaning builds what row says of a.
 func (r *run) meaning(row rule, a answer) (string, *Error) {
-	e := &Error{Site: r.cr.Site, Status: a.status}
+	e := &Error{Site: r.cr.Site, Host: a.host, Status: a.status}
 	switch row.then {
 	case StatusOK:
 		return StatusOK, nil

@@ -53,7 +53,7 @@ const (
 	siteNotFound                      // site_not_found: no site by that name
 	tenantFailure                     // tenant_info's own failure (timeout, rate_limited …)
 	noCloudID                         // unexpected_response: the gateway was needed, without an id to ask it
-	gatewayFailure                    // the gateway's most telling failure (failureOrder)
+	gatewayFailure                    // the gateway's most telling failure, or the site's when it tells more (failureOrder)
 )
 
 // precedence decides a check: the first row that matches the site's, tenant_info's and the
@@ -95,7 +95,9 @@ var precedence = []struct {
 	// 404 everywhere on the gateway: it has nothing to say, the site's answers decide.
 	{siteRefused, tenantCloudID, gatewayAbsent, siteFailure},
 	// Otherwise the gateway's most telling failure: scope_mismatch, invalid_credentials (a plain
-	// 401), or rate_limited with its Retry-After, server_error, timeout, network, tls …
+	// 401), or rate_limited with its Retry-After, server_error, timeout, network, tls … — unless
+	// the site's other product said more than a refusal (a CAPTCHA, an IP allowlist …) and the
+	// gateway only refused the credentials: then the site's.
 	{siteRefused, tenantCloudID, gatewayFailed, gatewayFailure},
 }
 

@@ -142,6 +142,12 @@ func TestVerdictPrecedence(t *testing.T) {
 			want: atlassian.KindRateLimited, via: atlassian.ViaSite, askGateway: true, retry: 30 * time.Second},
 		{name: "jira 401, confluence IP allowlist, gateway 404", replies: replies{jira: unauth, conf: ipBlocked, gwJira: notFound, gwConf: notFound},
 			want: atlassian.KindIPBlocked, via: atlassian.ViaSite, askGateway: true},
+		{name: "jira 401, confluence IP allowlist, gateway 401: the site's IP allowlist", replies: replies{jira: unauth, conf: ipBlocked, gwJira: unauth, gwConf: unauth},
+			want: atlassian.KindIPBlocked, via: atlassian.ViaSite, askGateway: true, status: 403},
+		{name: "jira 401, confluence 429, gateway 401: the site's rate limit", replies: replies{jira: unauth, conf: limited, gwJira: unauth, gwConf: unauth},
+			want: atlassian.KindRateLimited, via: atlassian.ViaSite, askGateway: true, retry: 30 * time.Second},
+		{name: "jira 401, confluence IP allowlist, gateway 429: the IP allowlist tells more", replies: replies{jira: unauth, conf: ipBlocked, gwJira: limited, gwConf: limited},
+			want: atlassian.KindIPBlocked, via: atlassian.ViaSite, askGateway: true},
 		{name: "jira 401, confluence 403 without a reason, gateway 404", replies: replies{jira: unauth, conf: forbidden, gwJira: notFound, gwConf: notFound},
 			want: atlassian.KindInvalidCredentials, via: atlassian.ViaSite, products: [2]string{"invalid_credentials", "unexpected_response"}, askGateway: true},
 

@@ -16,6 +16,7 @@ import (
 type addFlags struct {
 	site, email, name, expires, typ string
 	noVerify, json                  bool
+	verbose, diagnose               bool
 }
 
 func newAdd(env *Env) *cobra.Command {
@@ -34,7 +35,9 @@ other programs could read it. --email may be left out only with a Jira Align API
 kind made in Jira Align, shaped user:<digits>|…).
 
 The token is checked first and stored only if the check passes (unless --no-verify). Linking an
-account that is already linked replaces the token and keeps the account's name.`,
+account that is already linked replaces the token and keeps the account's name. --verbose prints
+the check's steps on standard error as they happen; --diagnose prints a report of the check for
+IT or Atlassian support (on standard error with --json).`,
 		Example: `  atlink add --site acme.atlassian.net --email ana@acme.example
   pass show atlassian | atlink add --site acme --email ana@acme.example --json
   atlink add --site https://acme.jiraalign.com --email ana@acme.example
@@ -51,6 +54,10 @@ account that is already linked replaces the token and keeps the account's name.`
 	fl.StringVar(&f.expires, "expires", "", "the token's expiry date, YYYY-MM-DD, for reminders")
 	fl.BoolVar(&f.noVerify, "no-verify", false, "store the token without checking it")
 	fl.BoolVar(&f.json, "json", false, "print the outcome as JSON")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each step of the check on standard error as it happens")
+	fl.BoolVar(&f.diagnose, "diagnose", false, "print a report of the check for IT or Atlassian support")
+	cmd.MarkFlagsMutuallyExclusive("no-verify", "verbose")
+	cmd.MarkFlagsMutuallyExclusive("no-verify", "diagnose")
 	return cmd
 }
 
@@ -130,9 +137,19 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		if !f.json {
 			fmt.Fprintf(env.Err, "Checking %s…\n", cr)
 		}
-		res, err = checker.Check(cmd.Context(), cr)
-		if err != nil {
-			return fail(err, res)
+		var prog *progress
+		if f.verbose {
+			prog = newProgress(env.Err, []string{s.Site})
+		}
+		w := newWatch(s.Site, prog, f.diagnose, env.Now)
+		var checkErr error
+		res, checkErr = checker.Check(w.context(cmd.Context()), cr)
+		if f.diagnose {
+			// After the outcome, whatever it is: the report is of the check.
+			defer func() { printDiagnosis(env, f.json, w.report(env.version, s.Name, res, checkErr)) }()
+		}
+		if checkErr != nil {
+			return fail(checkErr, res)
 		}
 		opt.Result = &res
 	}
@@ -182,4 +199,15 @@ func readToken(env *Env, at atlassian.AccountType, s subject) (string, error) {
 			Detail: "no token on standard input: pipe it in (echo \"$TOKEN\" | atlink add …) or run atlink add in a terminal to type it"}
 	}
 	return line, nil
+}
+
+// printDiagnosis prints a --diagnose report after a blank line: on standard output, or on
+// standard error when standard output carries JSON.
+func printDiagnosis(env *Env, asJSON bool, report string) {
+	out := env.Out
+	if asJSON {
+		out = env.Err
+	}
+	fmt.Fprintln(out)
+	fmt.Fprint(out, report)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,6 +52,9 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 	fake.SetSite("scoped-busy.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped-busy"), RetryAfter: "30", Users: []atlassiantest.User{
 		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}},
 		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyRateLimited, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyRateLimited}})
+	fake.SetSite("scoped-down.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("scoped-down"), Users: []atlassiantest.User{
+		{Email: "bo@acme.example", Token: boToken, AccountID: "acc-bo", DisplayName: "Bo Chen", Scoped: true}},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteGatewayJira: atlassiantest.ReplyServerError, atlassiantest.RouteGatewayConfluence: atlassiantest.ReplyServerError}})
 	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
 	fake.SetAlignSite("acme.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
@@ -181,6 +185,7 @@ func TestAddFailures(t *testing.T) {
 		{"bad name", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--name", "a b"}, ExitUsage, "invalid_input", "A name has"},
 		{"bad expiry", anaToken, []string{"--site", "acme", "--email", "ana@acme.example", "--expires", "tomorrow"}, ExitUsage, "invalid_input", "YYYY-MM-DD"},
 		{"the gateway rate-limits a scoped token", boToken, []string{"--site", "scoped-busy", "--email", "bo@acme.example"}, ExitFailure, "rate_limited", "slow down"},
+		{"the gateway fails for a scoped token: its name, not the site's", boToken, []string{"--site", "scoped-down", "--email", "bo@acme.example"}, ExitFailure, "server_error", "api.atlassian.com had a problem of its own (HTTP 500)"},
 		{"ip allowlist", anaToken, []string{"--site", "fortress", "--email", "ana@acme.example"}, ExitFailure, "ip_blocked", "accepts connections only from the addresses its admins allowed"},
 		{"custom domain keeps the host as typed", anaToken, []string{"--site", "https://Jira.Acme-Corp.com/browse/X-1", "--email", "ana@acme.example"}, ExitUsage, "invalid_input", "Jira.Acme-Corp.com"},
 		{"email with a zero-width space", anaToken, []string{"--site", "acme", "--email", "ana@acme.example\u200b"}, ExitUsage, "invalid_input", "invisible character"},
@@ -402,5 +407,46 @@ func TestASecurityProxysAddressIsReducedToTheSite(t *testing.T) {
 	}
 	if a, err := w.store.Get("acme"); err != nil || a.Site != "acme.atlassian.net" {
 		t.Errorf("linked %+v, %v", a, err)
+	}
+}
+
+// TestJSONFailuresAreJSON: a command asked for JSON says what went wrong in JSON on standard
+// output, with a kind a script can read, and nothing on standard error.
+func TestJSONFailuresAreJSON(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	if code, _, _ := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example"); code != ExitOK {
+		t.Fatal("add")
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		kind string
+	}{
+		{"test of an unknown name", []string{"test", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"token of an unknown name", []string{"token", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"remove of an unknown name", []string{"remove", "nosuch", "--json"}, ExitUsage, "unknown_account"},
+		{"rename to its own name", []string{"rename", "acme", "acme", "--json"}, ExitOK, ""},
+		{"rename to a bad name", []string{"rename", "acme", "bad name", "--json"}, ExitUsage, "invalid_input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := w.run("", tt.args...)
+			var rep struct {
+				OK   bool   `json:"ok"`
+				Kind string `json:"kind"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != tt.code || rep.Kind != tt.kind || rep.OK != (tt.kind == "") || errOut != "" {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, tt.code, out, errOut)
+			}
+		})
+	}
+	// list --json with an index it cannot read.
+	if err := os.WriteFile(filepath.Join(w.store.Dir(), accounts.IndexFile), []byte(`{"version":1,"accounts":[{"id":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := w.run("", "list", "--json")
+	if !strings.Contains(out, `"kind": "index_unreadable"`) || code != ExitFailure || errOut != "" {
+		t.Errorf("list --json of a damaged index: exit %d %q %q", code, out, errOut)
 	}
 }

@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/atlink/atlink/internal/accounts/accountstest"
 	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
@@ -132,6 +135,10 @@ func TestBinaryThroughProxy(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "asks for a user name and password") || !strings.Contains(out, "http://USER:PASSWORD@"+host) {
 		t.Errorf("a proxy that wants a password: exit %d\n%s", code, out)
 	}
+	out, code = withProxy("http://corp:50%off@" + host) // a bare %: Go cannot read the address
+	if code != 1 || !strings.Contains(out, "The proxy address in HTTPS_PROXY cannot be read") || strings.Contains(out, "50%off") {
+		t.Errorf("an unreadable proxy address: exit %d\n%s", code, out)
+	}
 	if out, code = withProxy("http://corp:right-pw@" + host); code != 0 {
 		t.Errorf("through the proxy with its password: exit %d\n%s", code, out)
 	}
@@ -215,7 +222,9 @@ func TestFirstContact(t *testing.T) {
 	config := t.TempDir()
 	run := func(env []string, args ...string) (stdout, stderr string, code int) {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a window that opens would never end
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Env = append(env, "XDG_CONFIG_HOME="+config)
 		var o, e strings.Builder
 		cmd.Stdout, cmd.Stderr = &o, &e
@@ -229,15 +238,19 @@ func TestFirstContact(t *testing.T) {
 	}
 
 	t.Run("window", func(t *testing.T) {
-		tests := []struct{ name, display string }{
-			{"no display at all (ssh, container)", ""},
-			{"a display nobody serves", ":97"},
+		tests := []struct{ name, display, xauthority string }{
+			{"no display at all (ssh, container)", "", ""},
+			{"a display nobody serves", freeDisplay(t, 300), ""},
+			{"a display that does not let this user in (after su or sudo)", lockedDisplay(t), "/dev/null"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				env := environ("DISPLAY", "WAYLAND_DISPLAY")
+				env := environ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY")
 				if tt.display != "" {
 					env = append(env, "DISPLAY="+tt.display)
+				}
+				if tt.xauthority != "" {
+					env = append(env, "XAUTHORITY="+tt.xauthority)
 				}
 				out, errOut, code := run(env)
 				if code != 1 {
@@ -262,6 +275,7 @@ func TestFirstContact(t *testing.T) {
 		locales := []struct{ name, env string }{
 			{"LANG unset", ""}, {"LANG=C", "LANG=C"}, {"LANG=C.UTF-8", "LANG=C.UTF-8"},
 			{"LANG=POSIX", "LANG=POSIX"}, {"LC_ALL=C.UTF-8", "LC_ALL=C.UTF-8"}, {"LANG=en_US.UTF-8", "LANG=en_US.UTF-8"},
+			{"LANGUAGE=C.UTF-8 alone", "LANGUAGE=C.UTF-8"},
 		}
 		for _, loc := range locales {
 			for _, args := range [][]string{{"list"}, {"--help"}, {"token", "nosuch"}} {
@@ -281,4 +295,62 @@ func TestFirstContact(t *testing.T) {
 			}
 		}
 	})
+}
+
+// lockedDisplay starts an Xvfb that lets in only clients with its cookie (none has it), and
+// returns its DISPLAY; it skips the test where Xvfb is missing, unless make test runs it.
+func lockedDisplay(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		if os.Getenv("ATLINK_REQUIRE_KEYCHAIN") != "" {
+			t.Fatal("Xvfb is missing: scripts/deps.sh keyring installs it")
+		}
+		t.Skip("Xvfb is missing")
+	}
+	display := freeDisplay(t, 600)
+	// An Xauthority entry (FamilyWild, display number, MIT-MAGIC-COOKIE-1, 16 random bytes) that
+	// only the server knows: clients without it are refused, as after su or sudo.
+	cookie := make([]byte, 16)
+	if _, err := rand.Read(cookie); err != nil {
+		t.Fatal(err)
+	}
+	field := func(b []byte) []byte { return append([]byte{byte(len(b) >> 8), byte(len(b))}, b...) }
+	entry := []byte{0xff, 0xff}
+	entry = append(entry, field(nil)...)
+	entry = append(entry, field([]byte(display[1:]))...)
+	entry = append(entry, field([]byte("MIT-MAGIC-COOKIE-1"))...)
+	entry = append(entry, field(cookie)...)
+	auth := filepath.Join(t.TempDir(), "Xauthority")
+	if err := os.WriteFile(auth, entry, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", display, "-auth", auth, "-nolisten", "tcp")
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+	sock := "/tmp/.X11-unix/X" + display[1:]
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			return display
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("Xvfb did not start")
+	return ""
+}
+
+// freeDisplay is an X display number from from on that no server on this machine uses (no socket, no lock
+// file), so tests do not meet the Xvfb of a screenshot or another test.
+func freeDisplay(t *testing.T, from int) string {
+	t.Helper()
+	for n := from + os.Getpid()%200; n < from+300; n++ {
+		_, sockErr := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+		_, lockErr := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
+		if os.IsNotExist(sockErr) && os.IsNotExist(lockErr) {
+			return fmt.Sprintf(":%d", n)
+		}
+	}
+	t.Fatal("no free X display number")
+	return ""
 }

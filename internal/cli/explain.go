@@ -9,6 +9,9 @@ import (
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/handoff"
+	"github.com/atlink/atlink/internal/humanize"
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // subject is what an error is about, so the remedy can name the exact command to run.
@@ -46,7 +49,11 @@ func explain(err error, s subject) (message, hint string) {
 		site = "your site"
 	}
 	relink := relinkCommand(s)
-	switch accounts.KindOf(err) {
+	var he *handoff.Error
+	if errors.As(err, &he) && detail == "" {
+		detail = he.Detail
+	}
+	switch kindOf(err) {
 	case atlassian.KindInvalidInput:
 		return capital(detail), ""
 	case atlassian.KindSiteNotFound:
@@ -63,19 +70,22 @@ func explain(err error, s subject) (message, hint string) {
 		return site + " has moved to " + ae.MovedTo + ".",
 			"Link it under its new address: atlink add --site " + ae.MovedTo + " --email " + orDash(s.Email, "EMAIL")
 	case atlassian.KindNetwork:
+		if ae.ProxyUnreadable {
+			return capital(detail) + ".", proxyAddressHint
+		}
 		if ae.Proxy != "" {
 			return capital(detail) + ".", proxyRemedy(ae)
 		}
-		return "Could not reach " + site + ".",
+		return "Could not reach " + hostOf(ae, site) + ".",
 			"Check the internet connection, and HTTPS_PROXY if you use a proxy."
 	case atlassian.KindIPBlocked:
 		return site + " accepts connections only from the addresses its admins allowed, and this computer's address is not one of them.",
 			"Connect from the company network or its VPN, or ask a site admin to allow this address."
 	case atlassian.KindTLS:
-		return "The secure connection to " + site + " could not be verified.",
+		return "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
 	case atlassian.KindTimeout:
-		return site + " did not answer in time.",
+		return hostOf(ae, site) + " did not answer in time.",
 			"Try again, or allow more time with --timeout 30s."
 	case atlassian.KindInvalidCredentials:
 		switch s.Type {
@@ -115,7 +125,7 @@ func explain(err error, s subject) (message, hint string) {
 	case atlassian.KindRateLimited:
 		wait := "a minute"
 		if ae.RetryAfter > 0 {
-			wait = ae.RetryAfter.String()
+			wait = humanize.Wait(ae.RetryAfter)
 		}
 		return "Atlassian asked atlink to slow down.", "Wait " + wait + " and try again."
 	case atlassian.KindServerError:
@@ -123,7 +133,7 @@ func explain(err error, s subject) (message, hint string) {
 		if ae.Status != 0 {
 			status = fmt.Sprintf(" (HTTP %d)", ae.Status)
 		}
-		return "The site " + site + " had a problem of its own" + status + ".",
+		return hostOf(ae, site) + " had a problem of its own" + status + ".",
 			"Try again later; https://status.atlassian.com lists incidents."
 	case atlassian.KindCanceled:
 		return "The check was stopped.", ""
@@ -136,6 +146,18 @@ func explain(err error, s subject) (message, hint string) {
 		return "No linked account is called " + s.Name + ".", "'atlink list' shows the names."
 	case accounts.KindNameTaken:
 		return "Another linked account is already called " + s.Name + ".", "Pick another name, or rename the other account first."
+	case handoff.KindCommandNotFound:
+		return "No program called " + program(he) + " was found.", "Check its name, or give its full path."
+	case handoff.KindCommandNotRunnable:
+		return program(he) + " cannot be run: it is not a program, or you may not run it.", "Check the path, and that the file is executable."
+	case handoff.KindCommandIO:
+		return "The program's input or output broke.", ""
+	case handoff.KindGitMissing:
+		return "git is not installed, or not on PATH.", "Install git (on Debian and Ubuntu: sudo apt install git), then run this again."
+	case handoff.KindGitFailed:
+		return "git refused to change its configuration: " + detail + ".", "Check that your global git configuration (~/.gitconfig) is writable and valid."
+	case handoff.KindCredentialRequest:
+		return "git sent a request atlink does not understand.", "Run git again; if it keeps happening, report it."
 	case accounts.KindIndexUnreadable:
 		return capital(detail) + ".", "Move the file aside to start a new list; the tokens stay in the keychain."
 	case accounts.KindNoConfigDir:
@@ -170,11 +192,40 @@ func printError(w io.Writer, err error, s subject) {
 
 // exitCode is the status a failed command ends with.
 func exitCode(err error) int {
-	switch accounts.KindOf(err) {
+	if status, ok := handoff.ShellStatus(err); ok {
+		return status
+	}
+	switch kindOf(err) {
 	case atlassian.KindInvalidInput, accounts.KindUnknownAccount, accounts.KindNameTaken:
 		return ExitUsage
 	}
 	return ExitFailure
+}
+
+// hostOf names the host whose answer decided, which for a scoped token or Bitbucket is not the
+// site itself (api.atlassian.com, api.bitbucket.org); site when the error does not say.
+func hostOf(e *atlassian.Error, site string) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	return site
+}
+
+// kindOf is the kind of err, whichever package made it.
+func kindOf(err error) atlassian.Kind {
+	var he *handoff.Error
+	if errors.As(err, &he) {
+		return he.Kind
+	}
+	return accounts.KindOf(err)
+}
+
+// program names the program an error of exec is about, cleaned: it is what the user typed.
+func program(e *handoff.Error) string {
+	if e == nil || e.Command == "" {
+		return "the program"
+	}
+	return safetext.Line(e.Command, 80)
 }
 
 // relinkCommand is the command that links the account again, with its type when not cloud.
@@ -209,6 +260,9 @@ func noteWords(n atlassian.Note, a accounts.Account) string {
 	msg, _ := explain(&atlassian.Error{Kind: n.Kind, Status: n.Status}, subjectOf(a))
 	return "one step of the check (" + string(n.Step) + ") failed: " + strings.TrimSuffix(msg, ".")
 }
+
+// proxyAddressHint says how to write a proxy address net/http can read.
+const proxyAddressHint = "Write it as http://USER:PASSWORD@HOST:PORT, with every special character of the user name and password percent-encoded (% as %25, @ as %40, : as %3A, # as %23)."
 
 // proxyRemedy says what to do about a proxy that refused the tunnel or could not be reached.
 func proxyRemedy(e *atlassian.Error) string {

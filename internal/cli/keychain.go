@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"runtime"
+	"strings"
 
 	"github.com/atlink/atlink/internal/accounts"
 )
@@ -68,6 +69,13 @@ func keychainWords(err error, s subject) (message, hint string) {
 		fix = "If an unlock prompt is open, unlock it and try again; otherwise restart the keyring by logging out and in."
 		if !desktop {
 			fix = "The keyring daemon seems stuck. " + terminal + "restart it: " + unlockCommand
+		}
+		if e.CallerDeadline {
+			why = "it did not answer within the time --timeout allowed"
+			fix = "Allow more time with a longer --timeout, and unlock the keyring if your desktop asks."
+			if !desktop {
+				fix = "Allow more time with a longer --timeout. If the keyring daemon is stuck, then " + strings.ToLower(terminal[:1]) + terminal[1:] + "restart it: " + unlockCommand
+			}
 		}
 	case accounts.ReasonUnsupported:
 		why = "this system has no keychain atlink can use"

@@ -31,7 +31,7 @@ func TestKeychainStatesThroughTheBinary(t *testing.T) {
 		{accountstest.NoSecretService, "keychain_unavailable", "no keychain service (Secret Service) is running", "install gnome-keyring and start it"},
 		{accountstest.NoDefaultCollection, "keychain_unavailable", "no default keyring", "create and unlock a login keyring"},
 		{accountstest.Locked, "keychain_unavailable", "the keyring is locked", "unlock it by typing its password"},
-		{accountstest.Unlocked, "keychain_timeout", "did not answer in time", "restart it"}, // frozen below
+		{accountstest.Unlocked, "keychain_timeout", "did not answer within the time --timeout allowed", "restart it"}, // frozen below
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.state), func(t *testing.T) {

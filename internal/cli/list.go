@@ -13,7 +13,6 @@ import (
 )
 
 func newList(env *Env) *cobra.Command {
-	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the linked accounts and how their last check went",
@@ -22,10 +21,9 @@ func newList(env *Env) *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			list, err := env.Store.List()
 			if err != nil {
-				printError(env.Err, err, subject{})
-				return exitError{exitCode(err)}
+				return fail(env, err, subject{})
 			}
-			if asJSON {
+			if env.json {
 				entries := make([]listEntry, 0, len(list))
 				for _, a := range list {
 					entries = append(entries, newListEntry(a, env.Now()))
@@ -40,7 +38,7 @@ func newList(env *Env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON")
+	jsonFlag(cmd, env, "print the list as JSON")
 	return cmd
 }
 

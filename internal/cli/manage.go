@@ -4,10 +4,12 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
 func newToken(env *Env) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "token NAME",
 		Short: "Print an account's API token, for scripts",
 		Long: `Print the account's API token on standard output, followed by a newline, for a script.
@@ -28,14 +30,36 @@ NAME)" puts it in curl's arguments, where anyone logged in can see it while curl
 			if err != nil {
 				return failWith(env, err, args[0])
 			}
-			fmt.Fprintln(env.Out, tok)
+			if env.json {
+				return writeJSON(env.rawOut, struct {
+					OK    bool   `json:"ok"`
+					Name  string `json:"name"`
+					Token string `json:"token"`
+				}{true, args[0], tok})
+			}
+			fmt.Fprintln(env.rawOut, tok)
 			return nil
 		},
 	}
+	jsonFlag(cmd, env, "print the token, or what went wrong, as JSON")
+	return cmd
+}
+
+// jsonFlag gives cmd a --json flag that sets env.json, so failWith answers in JSON too.
+func jsonFlag(cmd *cobra.Command, env *Env, usage string) {
+	cmd.Flags().BoolVar(&env.json, "json", false, usage)
+}
+
+// doneReport is the JSON of a rename or a removal that worked.
+type doneReport struct {
+	OK   bool           `json:"ok"`
+	Name string         `json:"name"`
+	Type atlassian.Type `json:"type"`
+	Site string         `json:"site"`
 }
 
 func newRename(env *Env) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "rename NAME NEWNAME",
 		Short: "Give a linked account a new name",
 		Args:  cobra.ExactArgs(2),
@@ -44,14 +68,19 @@ func newRename(env *Env) *cobra.Command {
 			if err != nil {
 				return failWith(env, err, args[0])
 			}
+			if env.json {
+				return writeJSON(env.Out, doneReport{true, a.Name, a.Type, a.Site})
+			}
 			fmt.Fprintf(env.Out, "✓ Renamed %s to %s.\n", args[0], a.Name)
 			return nil
 		},
 	}
+	jsonFlag(cmd, env, "print the outcome as JSON")
+	return cmd
 }
 
 func newRemove(env *Env) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "remove NAME",
 		Short: "Unlink an account and delete its token from the keychain",
 		Long: `Unlink an account: delete its token from the keychain and the account from the list.
@@ -62,11 +91,16 @@ The token itself stays valid at Atlassian until you revoke it at ` + TokenPageUR
 			if err != nil {
 				return failWith(env, err, args[0])
 			}
+			if env.json {
+				return writeJSON(env.Out, doneReport{true, a.Name, a.Type, a.Site})
+			}
 			fmt.Fprintf(env.Out, "✓ Removed %s (%s) and its token from the keychain.\n", a.Name, who(a))
 			fmt.Fprintf(env.Out, "  The token still works at Atlassian until you revoke it: %s\n", TokenPageURL)
 			return nil
 		},
 	}
+	jsonFlag(cmd, env, "print the outcome as JSON")
+	return cmd
 }
 
 // failWith prints err about the account called name and ends the command with its code.
@@ -75,6 +109,27 @@ func failWith(env *Env, err error, name string) error {
 	if a, gerr := env.Store.Get(name); gerr == nil {
 		s = subjectOf(a)
 	}
-	printError(env.Err, err, s)
+	return fail(env, err, s)
+}
+
+// fail tells what went wrong, as JSON on standard output when the command was asked for JSON
+// (so a script reads the kind there too), else in words on standard error, and ends the
+// command with its exit code.
+func fail(env *Env, err error, s subject) error {
+	if env.json {
+		msg, hint := explain(err, s)
+		_ = writeJSON(env.Out, errorReport{Name: s.Name, Kind: string(kindOf(err)), Message: msg, Hint: hint})
+	} else {
+		printError(env.Err, err, s)
+	}
 	return exitError{exitCode(err)}
+}
+
+// errorReport is the JSON of a command that failed before it had anything else to say.
+type errorReport struct {
+	OK      bool   `json:"ok"`
+	Name    string `json:"name,omitempty"`
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
 }

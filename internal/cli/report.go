@@ -202,6 +202,9 @@ func who(a accounts.Account) string {
 // printSuccess tells a person who the token belongs to, what answers, and how it was reached.
 func printSuccess(w io.Writer, verb string, a accounts.Account, res atlassian.Result) {
 	name := res.Identity.DisplayName
+	if principal, _ := strings.CutSuffix(a.ID, "@"+a.Site); name == "" && atlassian.IsAlignPrincipal(principal) {
+		name = "Jira Align user " + strings.TrimPrefix(principal, "user-") // the token names no more
+	}
 	if name == "" {
 		name = orDash(res.Identity.AccountID, "an account")
 	}

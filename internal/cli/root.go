@@ -37,9 +37,15 @@ type Env struct {
 	// ReadSecret reads a line without echo when In is a terminal; nil when it is not.
 	ReadSecret func() (string, error)
 	Now        func() time.Time
+	// Executable is this atlink's path for setup-git; empty means os.Executable.
+	Executable string
+
+	rawOut, rawErr io.Writer // Out and Err before the safetext guard: a program's or a token's
 
 	timeout time.Duration      // --timeout: the whole command's deadline, 0 for none
+	json    bool               // --json of token, rename, remove and list: failures in JSON too
 	stop    context.CancelFunc // releases that deadline
+	version string             // atlink's version, for --diagnose
 }
 
 // Main runs the command line with the process's real environment and returns the exit code.
@@ -72,7 +78,9 @@ func Run(ctx context.Context, env Env, args []string, version string) int {
 	}
 	// The last guard of what reaches a terminal: strings from outside are cleaned where they
 	// enter, and nothing else may carry an escape sequence either.
+	env.rawOut, env.rawErr = env.Out, env.Err
 	env.Out, env.Err = safetext.NewWriter(env.Out), safetext.NewWriter(env.Err)
+	env.version = version
 	root := newRoot(&env, version)
 	root.PersistentFlags().DurationVar(&env.timeout, "timeout", 0,
 		"the longest the whole command may take, keychain waits included (like 5s or 1m; 0 means atlink's own limits)")
@@ -144,6 +152,7 @@ Run atlink without a command to open its window. Create an API token at
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAdd(env), newList(env), newTest(env), newToken(env), newRename(env), newRemove(env))
+	root.AddCommand(newAdd(env), newList(env), newTest(env), newToken(env), newRename(env), newRemove(env),
+		newExec(env), newEnv(env), newGitCredential(env), newSetupGit(env))
 	return root
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"sync"
 	"time"
@@ -12,102 +13,151 @@ import (
 	"github.com/atlink/atlink/internal/atlassian"
 )
 
-// maxParallel bounds how many accounts are checked at once.
-const maxParallel = 32
+type testFlags struct {
+	json, verbose, diagnose bool
+}
 
 func newTest(env *Env) *cobra.Command {
-	var asJSON bool
+	var f testFlags
 	cmd := &cobra.Command{
 		Use:   "test [NAME...]",
 		Short: "Check linked accounts (all of them when none is named), at once",
+		Long: `Check linked accounts (all of them when none is named), all at once: each reads its token
+from the keychain, then asks its site. A few requests at a time go to one site (Atlassian
+limits each site's rate), as many sites as there are accounts are asked at once.
+
+--verbose prints each step on standard error as it starts and ends: what it asked, through
+which route, the HTTP status and the time. --diagnose prints, after the outcomes, a plain-text
+report of each check for IT or Atlassian support (no token, the email masked); with --json the
+reports go to standard error.`,
 		Example: `  atlink test
-  atlink test acme wiki --json`,
-		RunE: func(cmd *cobra.Command, names []string) error {
-			list, err := pick(env.Store, names)
-			if err != nil {
-				printError(env.Err, err, subject{})
-				return exitError{exitCode(err)}
-			}
-			if len(list) == 0 {
-				if asJSON {
-					return writeJSON(env.Out, []checkReport{})
-				}
-				fmt.Fprintln(env.Out, "No linked accounts to test. Link one with: atlink add --site SITE --email EMAIL")
-				return nil
-			}
-			checker := atlassian.NewChecker(env.HTTP)
-			checker.Timeout = env.checkTimeout()
-			reports := make([]checkReport, len(list))
-			errs := make([]error, len(list))
-			results := make([]atlassian.Result, len(list))
-			sem := make(chan struct{}, maxParallel)
-			var wg sync.WaitGroup
-			for i, a := range list {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					results[i], errs[i] = env.Store.Check(cmd.Context(), a, checker)
-					reports[i] = newReport(a.Name, results[i], errs[i], subjectOf(a))
-				}()
-			}
-			wg.Wait()
-			outcomes := make([]accounts.Outcome, len(list))
-			for i, a := range list {
-				outcomes[i] = accounts.Outcome{ID: a.ID, Result: results[i], Err: errs[i]}
-			}
-			// One write of the index for all outcomes. It gets a second of its own: when
-			// --timeout ended the checks, their outcomes are still worth keeping.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(cmd.Context()), time.Second)
-			recordErr := env.Store.Record(rctx, outcomes...)
-			cancel()
-			failed := 0
-			for _, e := range errs {
-				if e != nil {
-					failed++
-				}
-			}
-			if asJSON {
-				if err := writeJSON(env.Out, reports); err != nil {
-					return err
-				}
-			} else {
-				for i, a := range list {
-					if errs[i] != nil {
-						fmt.Fprintf(env.Out, "✗ %s (%s)\n", a.Name, who(a))
-						fmt.Fprintln(env.Out, "  "+reports[i].Message)
-						if reports[i].Hint != "" {
-							fmt.Fprintln(env.Out, "  "+reports[i].Hint)
-						}
-						continue
-					}
-					printSuccess(env.Out, "", a, results[i])
-				}
-				fmt.Fprintf(env.Out, "%d of %d accounts ok\n", len(list)-failed, len(list))
-			}
-			if recordErr != nil {
-				printError(env.Err, recordErr, subject{})
-				return exitError{exitCode(recordErr)}
-			}
-			if failed > 0 {
-				return exitError{ExitFailure}
-			}
-			return nil
-		},
+  atlink test acme wiki --json
+  atlink test acme --verbose --diagnose`,
+		RunE: func(cmd *cobra.Command, names []string) error { return runTest(cmd.Context(), env, names, f) },
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print an array of outcomes as JSON")
+	fl := cmd.Flags()
+	fl.BoolVar(&f.json, "json", false, "print an array of outcomes as JSON")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each step of each check on standard error as it happens")
+	fl.BoolVar(&f.diagnose, "diagnose", false, "print a report of each check for IT or Atlassian support")
 	return cmd
 }
 
+func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
+	// One read of the index for the whole command: the accounts and the rows their checks use.
+	snap, err := env.Store.Snapshot()
+	var list []accounts.Account
+	if err == nil {
+		list, err = pick(snap, names)
+	}
+	if err != nil {
+		env.json = f.json
+		return fail(env, err, subject{})
+	}
+	if len(list) == 0 {
+		if f.json {
+			return writeJSON(env.Out, []checkReport{})
+		}
+		fmt.Fprintln(env.Out, "No linked accounts to test. Link one with: atlink add --site SITE --email EMAIL")
+		return nil
+	}
+	checker := atlassian.NewChecker(env.HTTP)
+	checker.Timeout = env.checkTimeout()
+	var prog *progress
+	if f.verbose {
+		labels := make([]string, len(list))
+		for i, a := range list {
+			labels[i] = a.Name
+		}
+		prog = newProgress(env.Err, labels)
+	}
+	watches := make([]*watch, len(list))
+	for i, a := range list {
+		watches[i] = newWatch(a.Name, prog, f.diagnose, env.Now)
+	}
+	// The system's certificate store is read once, at the first TLS handshake: read it while
+	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux).
+	go func() { _, _ = x509.SystemCertPool() }()
+	// Every token in one go when the keychain can (a Secret Service hands over a hundred in a
+	// quarter of the time a read each takes); a token it did not give is read by its check.
+	began := time.Now()
+	snap.ReadTokens(ctx, list)
+	if prog != nil && len(list) > 1 {
+		prog.note(fmt.Sprintf("asked the keychain for %d tokens at once: answered in %d ms", len(list), time.Since(began).Milliseconds()))
+	}
+	results := make([]atlassian.Result, len(list))
+	errs := make([]error, len(list))
+	// Every account at once, within what the process may hold (parallel.go); a check waits
+	// only for its site's turn (Checker.PerHost).
+	slots := make(chan struct{}, checksAtOnce())
+	var wg sync.WaitGroup
+	for i, a := range list {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			w := watches[i]
+			results[i], errs[i] = snap.Check(w.context(ctx), a, w.checker(checker))
+			w.ended(errs[i])
+		})
+	}
+	wg.Wait()
+
+	outcomes := make([]accounts.Outcome, len(list))
+	reports := make([]checkReport, len(list))
+	failed := 0
+	for i, a := range list {
+		outcomes[i] = accounts.Outcome{ID: a.ID, Result: results[i], Err: errs[i]}
+		reports[i] = newReport(a.Name, results[i], errs[i], subjectOf(a))
+		if errs[i] != nil {
+			failed++
+		}
+	}
+	// One write of the index for all outcomes. It gets a second of its own: when --timeout
+	// ended the checks, their outcomes are still worth keeping.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	recordErr := env.Store.Record(rctx, outcomes...)
+	cancel()
+
+	if f.json {
+		if err := writeJSON(env.Out, reports); err != nil {
+			return err
+		}
+	} else {
+		for i, a := range list {
+			if errs[i] != nil {
+				fmt.Fprintf(env.Out, "✗ %s (%s)\n", a.Name, who(a))
+				fmt.Fprintln(env.Out, "  "+reports[i].Message)
+				if reports[i].Hint != "" {
+					fmt.Fprintln(env.Out, "  "+reports[i].Hint)
+				}
+				continue
+			}
+			printSuccess(env.Out, "", a, results[i])
+		}
+		fmt.Fprintf(env.Out, "%d of %d accounts ok\n", len(list)-failed, len(list))
+	}
+	if f.diagnose {
+		for i, a := range list {
+			printDiagnosis(env, f.json, watches[i].report(env.version, a.Name, results[i], errs[i]))
+		}
+	}
+	if recordErr != nil {
+		printError(env.Err, recordErr, subject{})
+		return exitError{exitCode(recordErr)}
+	}
+	if failed > 0 {
+		return exitError{ExitFailure}
+	}
+	return nil
+}
+
 // pick returns the named accounts, or all when no name is given.
-func pick(store *accounts.Store, names []string) ([]accounts.Account, error) {
+func pick(snap *accounts.Snapshot, names []string) ([]accounts.Account, error) {
 	if len(names) == 0 {
-		return store.List()
+		return snap.List(), nil
 	}
 	out := make([]accounts.Account, 0, len(names))
 	for _, n := range names {
-		a, err := store.Get(n)
+		a, err := snap.Get(n)
 		if err != nil {
 			return nil, err
 		}

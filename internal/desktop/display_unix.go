@@ -2,59 +2,49 @@
 
 package desktop
 
+/*
+#cgo LDFLAGS: -lX11
+#include <stdlib.h>
+#include <X11/Xlib.h>
+*/
+import "C"
+
 import (
 	"errors"
-	"net"
 	"os"
-	"strconv"
-	"strings"
-	"time"
+	"sync"
+	"unsafe"
 )
 
-// Missing returns nil when an X11 display answers, and otherwise an error whose text says
-// what is missing (for logs and tests; people get the words of Advice). atlink's window
-// draws through X11 (GLFW), also under Wayland, where Xwayland provides DISPLAY.
-func Missing() error { return missing(os.Getenv, dial) }
+var (
+	mu   sync.Mutex
+	held *C.Display // kept open for the life of the process: see Missing
+)
 
-func dial(network, addr string) error {
-	c, err := net.DialTimeout(network, addr, time.Second)
-	if err == nil {
-		c.Close()
-	}
-	return err
-}
-
-func missing(getenv func(string) string, dial func(network, addr string) error) error {
-	display := getenv("DISPLAY")
+// Missing returns nil when the X11 display in DISPLAY accepts atlink, and otherwise an error
+// whose text says what is missing (for Advice). It asks the way GLFW will, with libX11's
+// XOpenDisplay: the server must answer and let this user in (its XAUTHORITY cookie, after su
+// or sudo, can be the wrong one). atlink's window draws through X11, also under Wayland,
+// where Xwayland provides DISPLAY.
+//
+// The connection stays open until the process ends: an X server with no client left resets
+// itself (Xvfb does, by default), and GLFW connecting during that reset fails.
+func Missing() error {
+	display := os.Getenv("DISPLAY")
 	if display == "" {
 		return errors.New("DISPLAY is not set")
 	}
-	host, rest, ok := strings.Cut(display, ":")
-	if !ok {
-		return errors.New("DISPLAY " + strconv.Quote(display) + " is not a display name")
-	}
-	numStr, _, _ := strings.Cut(rest, ".")
-	num, err := strconv.Atoi(numStr)
-	if err != nil || num < 0 || num > 65535-6000 {
-		return errors.New("DISPLAY " + strconv.Quote(display) + " is not a display name")
-	}
-	if strings.HasPrefix(host, "/") {
-		// launchd-style path (XQuartz): the socket is the part before ':'.
-		if dial("unix", host) == nil {
-			return nil
-		}
-		return errors.New("no X server answers at " + host)
-	}
-	if host == "" || host == "unix" {
-		sock := "/tmp/.X11-unix/X" + strconv.Itoa(num)
-		// Linux servers also listen on an abstract socket of the same name.
-		if dial("unix", sock) == nil || dial("unix", "@"+sock) == nil {
-			return nil
-		}
-		return errors.New("no X server answers on display :" + strconv.Itoa(num))
-	}
-	if dial("tcp", net.JoinHostPort(host, strconv.Itoa(6000+num))) == nil {
+	mu.Lock()
+	defer mu.Unlock()
+	if held != nil {
 		return nil
 	}
-	return errors.New("no X server answers at " + display)
+	name := C.CString(display)
+	defer C.free(unsafe.Pointer(name))
+	d := C.XOpenDisplay(name)
+	if d == nil {
+		return errors.New("the X display " + display + " does not let atlink in: it is not running, or this user may not use it (XAUTHORITY)")
+	}
+	held = d
+	return nil
 }

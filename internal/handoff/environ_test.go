@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"github.com/atlink/atlink/internal/atlassian"
 	"runtime"
 	"slices"
 	"testing"
@@ -71,7 +72,7 @@ func TestEnviron(t *testing.T) {
 		want    []string
 	}{
 		{"cloud drops a cloud id it has not",
-			Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"},
+			Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"},
 			[]string{"PATH=/usr/bin", "JIRA_ALIGN_EMAIL=bob@other.example", "BITBUCKET_USERNAME=bob",
 				"ATLINK_ACCOUNT=acme", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + testToken,
 				"ATLASSIAN_SITE=acme.atlassian.net", "ATLASSIAN_URL=https://acme.atlassian.net",
@@ -79,12 +80,12 @@ func TestEnviron(t *testing.T) {
 				"CONFLUENCE_URL=https://acme.atlassian.net/wiki", "CONFLUENCE_USERNAME=ana@acme.example", "CONFLUENCE_API_TOKEN=" + testToken,
 				"JIRA_BASE_URL=https://acme.atlassian.net", "JIRA_USER_EMAIL=ana@acme.example"}},
 		{"align token drops an inherited email",
-			Account{Type: TypeAlign, Name: "plan", Site: "plan.jiraalign.com", JiraAlignToken: true},
+			Account{Type: atlassian.TypeAlign, Name: "plan", Site: "plan.jiraalign.com", JiraAlignToken: true},
 			[]string{"PATH=/usr/bin", "ATLASSIAN_CLOUD_ID=cloud-of-another-site", "BITBUCKET_USERNAME=bob",
 				"JIRA_API_TOKEN=other-token", "JIRA_URL=https://other.atlassian.net",
-				"ATLINK_ACCOUNT=plan", "JIRA_ALIGN_URL=https://plan.jiraalign.com", "JIRA_ALIGN_API_TOKEN=" + testToken}},
+				"ATLINK_ACCOUNT=plan", "ATLASSIAN_API_TOKEN=" + testToken, "JIRA_ALIGN_URL=https://plan.jiraalign.com", "JIRA_ALIGN_API_TOKEN=" + testToken}},
 		{"bitbucket drops a username it has not",
-			Account{Type: TypeBitbucket, Name: "bb", Email: "ana@acme.example"},
+			Account{Type: atlassian.TypeBitbucket, Name: "bb", Email: "ana@acme.example"},
 			[]string{"PATH=/usr/bin", "ATLASSIAN_CLOUD_ID=cloud-of-another-site", "JIRA_ALIGN_EMAIL=bob@other.example",
 				"JIRA_API_TOKEN=other-token", "JIRA_URL=https://other.atlassian.net",
 				"ATLINK_ACCOUNT=bb", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + testToken,
@@ -101,7 +102,7 @@ func TestEnviron(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Environ(inherited, Account{Type: TypeCloud, Name: "acme"}, testToken); KindOf(err) != KindInvalidInput {
+	if _, err := Environ(inherited, Account{Type: atlassian.TypeCloud, Name: "acme"}, testToken); KindOf(err) != KindInvalidInput {
 		t.Errorf("Environ with a bad account: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/atlink/atlink/internal/atlassian"
 	"io"
 	"os"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // the same user only.
 func TestRunTokenInEnvironmentNotArguments(t *testing.T) {
 	const token = "ATATT3xFfGF0-test-token-4e1f"
-	a := Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"}
+	a := Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"}
 	env, err := Environ(os.Environ(), a, token)
 	if err != nil {
 		t.Fatal(err)

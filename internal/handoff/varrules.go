@@ -6,7 +6,7 @@ import "github.com/atlink/atlink/internal/atlassian"
 // out).
 type values struct {
 	name, email, token        string
-	atlEmail, atlToken        string // set only when the secret is an Atlassian API token
+	atlEmail, atlToken        string // ATLASSIAN_EMAIL when there is an email; ATLASSIAN_API_TOKEN always
 	site, siteURL, cloudID    string
 	jiraURL, confluenceURL    string
 	alignEmail, bbUsername    string
@@ -28,8 +28,8 @@ var common = []rule{
 
 // rules lists, per type, every variable the type may set, in output order. Environ also
 // clears from the inherited environment the ones an account leaves out.
-var rules = map[string][]rule{
-	TypeCloud: append(common[:len(common):len(common)],
+var rules = map[atlassian.Type][]rule{
+	atlassian.TypeCloud: append(common[:len(common):len(common)],
 		rule{"ATLASSIAN_SITE", false, func(v *values) string { return v.site }},
 		rule{"ATLASSIAN_URL", false, func(v *values) string { return v.siteURL }},
 		rule{"ATLASSIAN_CLOUD_ID", false, func(v *values) string { return v.cloudID }},
@@ -42,12 +42,12 @@ var rules = map[string][]rule{
 		rule{"JIRA_BASE_URL", false, func(v *values) string { return v.jiraURL }},
 		rule{"JIRA_USER_EMAIL", false, func(v *values) string { return v.email }},
 	),
-	TypeAlign: append(common[:len(common):len(common)],
+	atlassian.TypeAlign: append(common[:len(common):len(common)],
 		rule{"JIRA_ALIGN_URL", false, func(v *values) string { return v.siteURL }},
 		rule{"JIRA_ALIGN_API_TOKEN", true, func(v *values) string { return v.token }},
 		rule{"JIRA_ALIGN_EMAIL", false, func(v *values) string { return v.alignEmail }},
 	),
-	TypeBitbucket: append(common[:len(common):len(common)],
+	atlassian.TypeBitbucket: append(common[:len(common):len(common)],
 		rule{"BITBUCKET_EMAIL", false, func(v *values) string { return v.email }},
 		rule{"BITBUCKET_USERNAME", false, func(v *values) string { return v.bbUsername }},
 		rule{"BITBUCKET_API_TOKEN", true, func(v *values) string { return v.token }},
@@ -65,9 +65,9 @@ func build(a Account, token string) ([]Var, error) {
 	if v.token == "" {
 		v.token = "-"
 	}
-	if v.secretIsAtlassianAPIToken {
-		v.atlEmail, v.atlToken = v.email, v.token
-	}
+	// Every type gets ATLASSIAN_API_TOKEN (issue 8's table: "all"), also a Jira Align token,
+	// and ATLASSIAN_EMAIL whenever the account has an email.
+	v.atlEmail, v.atlToken = v.email, v.token
 	var vars []Var
 	for _, r := range rules[a.Type] {
 		if val := r.value(&v); val != "" {
@@ -88,7 +88,7 @@ func valuesOf(a Account) (values, error) {
 	v := values{name: a.Name, secretIsAtlassianAPIToken: true}
 	needEmail := true
 	switch a.Type {
-	case TypeCloud:
+	case atlassian.TypeCloud:
 		if err := setSite(&v, a.Site); err != nil {
 			return values{}, err
 		}
@@ -108,15 +108,18 @@ func valuesOf(a Account) (values, error) {
 		default:
 			return values{}, invalid("via", "an account is reached through its site or through Atlassian's gateway")
 		}
-	case TypeAlign:
+	case atlassian.TypeAlign:
 		if err := setSite(&v, a.Site); err != nil {
 			return values{}, err
 		}
 		if a.JiraAlignToken {
 			v.secretIsAtlassianAPIToken = false
 			needEmail = false
+			if a.Email != "" && validEmail(a.Email) {
+				v.email = a.Email // known, though the token needs none: ATLASSIAN_EMAIL only
+			}
 		}
-	case TypeBitbucket:
+	case atlassian.TypeBitbucket:
 		if a.Username != "" && !validUsername(a.Username) {
 			return values{}, invalid("username", "a Bitbucket username has letters, digits, dashes and underscores only")
 		}
@@ -127,7 +130,7 @@ func valuesOf(a Account) (values, error) {
 			return values{}, invalid("email", "the account needs one plain email address, like ana@example.com")
 		}
 		v.email = a.Email
-		if a.Type == TypeAlign {
+		if a.Type == atlassian.TypeAlign {
 			v.alignEmail = a.Email
 		}
 	}

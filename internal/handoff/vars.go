@@ -2,13 +2,6 @@ package handoff
 
 import "github.com/atlink/atlink/internal/atlassian"
 
-// The account types, as issue 7 names them.
-const (
-	TypeCloud     = "cloud"     // a Jira/Confluence Cloud site
-	TypeAlign     = "align"     // a Jira Align site
-	TypeBitbucket = "bitbucket" // Bitbucket Cloud
-)
-
 // gatewayURL is Atlassian's API gateway, the only place a token with scopes works for Jira
 // and Confluence: https://api.atlassian.com/ex/{jira,confluence}/{cloudId} (support.atlassian.com,
 // "Manage API tokens for your Atlassian account"). mcp-atlassian takes it as JIRA_URL
@@ -18,8 +11,8 @@ const gatewayURL = "https://" + atlassian.GatewayHost
 // Account is what the variables of a linked account are made from. The token is not a field:
 // it is passed to Vars when the variables are wanted.
 type Account struct {
-	// Type is TypeCloud, TypeAlign or TypeBitbucket.
-	Type string
+	// Type is the type of account: atlassian.TypeCloud, TypeAlign or TypeBitbucket.
+	Type atlassian.Type
 	// Name is the account's name in atlink (1-64 of letters, digits, '.', '-', '_').
 	Name string
 	// Site is the host, like acme.atlassian.net or acme.jiraalign.com; unused for Bitbucket.
@@ -60,7 +53,8 @@ func (v Var) GoString() string { return v.String() }
 // Vars returns the variables that hand account a, with token, to a program, in a stable
 // order. For an account acme on acme.atlassian.net with email ana@acme.example:
 //
-//   - every type: ATLINK_ACCOUNT (the name), ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN;
+//   - every type: ATLINK_ACCOUNT (the name), ATLASSIAN_API_TOKEN (the account's token, also a
+//     Jira Align API token) and ATLASSIAN_EMAIL (when the account has an email);
 //   - cloud: ATLASSIAN_SITE=acme.atlassian.net, ATLASSIAN_URL=https://acme.atlassian.net,
 //     ATLASSIAN_CLOUD_ID; JIRA_URL, JIRA_USERNAME, JIRA_API_TOKEN, CONFLUENCE_URL (ending in
 //     /wiki), CONFLUENCE_USERNAME, CONFLUENCE_API_TOKEN (what mcp-atlassian reads:
@@ -71,14 +65,12 @@ func (v Var) GoString() string { return v.String() }
 //     https://api.atlassian.com/ex/confluence/CLOUDID/wiki, since a scoped token works only
 //     there; ATLASSIAN_URL stays the site;
 //   - align: JIRA_ALIGN_URL=https://SITE, JIRA_ALIGN_API_TOKEN, and JIRA_ALIGN_EMAIL with an
-//     Atlassian API token;
+//     Atlassian API token (a Jira Align API token is sent as Bearer and needs none);
 //   - bitbucket: BITBUCKET_EMAIL, BITBUCKET_USERNAME, BITBUCKET_API_TOKEN.
 //
 // A variable whose value is unknown is left out rather than set empty: ATLASSIAN_CLOUD_ID
-// without a cloud id, BITBUCKET_USERNAME without a username. A Jira Align token is not an
-// Atlassian API token and needs no email, so with one only ATLINK_ACCOUNT, JIRA_ALIGN_URL and
-// JIRA_ALIGN_API_TOKEN are set: a tool that finds an email beside a token would send Basic
-// auth, which such a token does not support (Jira Align "Getting started with the REST API").
+// without a cloud id, BITBUCKET_USERNAME without a username, ATLASSIAN_EMAIL for a Jira Align
+// token linked without an email.
 //
 // The names for Jira Align and Bitbucket follow no common convention; they are atlink's.
 // Errors are invalid_input *Error values naming the field; they never quote the token.

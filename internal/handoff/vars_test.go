@@ -3,6 +3,7 @@ package handoff
 import (
 	"errors"
 	"fmt"
+	"github.com/atlink/atlink/internal/atlassian"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func TestVars(t *testing.T) {
 	}{
 		{
 			"cloud on its site",
-			Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example", CloudID: cloudID, Via: "site"},
+			Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example", CloudID: cloudID, Via: "site"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=acme", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -33,7 +34,7 @@ func TestVars(t *testing.T) {
 		},
 		{
 			"cloud without a recorded cloud id leaves it out",
-			Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"},
+			Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=acme", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -45,7 +46,7 @@ func TestVars(t *testing.T) {
 		},
 		{
 			"cloud through the gateway",
-			Account{Type: TypeCloud, Name: "acme-scoped", Site: "acme.atlassian.net", Email: "ana@acme.example", CloudID: cloudID, Via: "gateway"},
+			Account{Type: atlassian.TypeCloud, Name: "acme-scoped", Site: "acme.atlassian.net", Email: "ana@acme.example", CloudID: cloudID, Via: "gateway"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=acme-scoped", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -57,7 +58,7 @@ func TestVars(t *testing.T) {
 		},
 		{
 			"align with an Atlassian API token",
-			Account{Type: TypeAlign, Name: "acme-align", Site: "acme.jiraalign.com", Email: "ana@acme.example"},
+			Account{Type: atlassian.TypeAlign, Name: "acme-align", Site: "acme.jiraalign.com", Email: "ana@acme.example"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=acme-align", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -65,20 +66,21 @@ func TestVars(t *testing.T) {
 			},
 		},
 		{
-			"align with a Jira Align token: no email, not an Atlassian token",
-			Account{Type: TypeAlign, Name: "plan", Site: "plan.example.com", Email: "ana@acme.example", JiraAlignToken: true},
+			"align with a Jira Align token and an email: no JIRA_ALIGN_EMAIL, the token needs none",
+			Account{Type: atlassian.TypeAlign, Name: "plan", Site: "plan.example.com", Email: "ana@acme.example", JiraAlignToken: true},
 			`user:1234|a/b|c;d&e<f{g}#h`,
-			[]string{"ATLINK_ACCOUNT=plan", "JIRA_ALIGN_URL=https://plan.example.com", `JIRA_ALIGN_API_TOKEN=user:1234|a/b|c;d&e<f{g}#h`},
+			[]string{"ATLINK_ACCOUNT=plan", "ATLASSIAN_EMAIL=ana@acme.example", `ATLASSIAN_API_TOKEN=user:1234|a/b|c;d&e<f{g}#h`,
+				"JIRA_ALIGN_URL=https://plan.example.com", `JIRA_ALIGN_API_TOKEN=user:1234|a/b|c;d&e<f{g}#h`},
 		},
 		{
 			"align with a Jira Align token and no email at all",
-			Account{Type: TypeAlign, Name: "plan", Site: "acme.agilecraft.com", JiraAlignToken: true},
+			Account{Type: atlassian.TypeAlign, Name: "plan", Site: "acme.agilecraft.com", JiraAlignToken: true},
 			"user:7|x",
-			[]string{"ATLINK_ACCOUNT=plan", "JIRA_ALIGN_URL=https://acme.agilecraft.com", "JIRA_ALIGN_API_TOKEN=user:7|x"},
+			[]string{"ATLINK_ACCOUNT=plan", "ATLASSIAN_API_TOKEN=user:7|x", "JIRA_ALIGN_URL=https://acme.agilecraft.com", "JIRA_ALIGN_API_TOKEN=user:7|x"},
 		},
 		{
 			"bitbucket with its username",
-			Account{Type: TypeBitbucket, Name: "bitbucket", Email: "ana@acme.example", Username: "ana_dev"},
+			Account{Type: atlassian.TypeBitbucket, Name: "bitbucket", Email: "ana@acme.example", Username: "ana_dev"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=bitbucket", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -87,7 +89,7 @@ func TestVars(t *testing.T) {
 		},
 		{
 			"bitbucket without a known username leaves it out",
-			Account{Type: TypeBitbucket, Name: "bitbucket", Site: "bitbucket.org", Email: "ana@acme.example"},
+			Account{Type: atlassian.TypeBitbucket, Name: "bitbucket", Site: "bitbucket.org", Email: "ana@acme.example"},
 			tok,
 			[]string{
 				"ATLINK_ACCOUNT=bitbucket", "ATLASSIAN_EMAIL=ana@acme.example", "ATLASSIAN_API_TOKEN=" + tok,
@@ -131,7 +133,7 @@ func TestVars(t *testing.T) {
 }
 
 func TestVarsRefusesBadShapes(t *testing.T) {
-	cloud := Account{Type: TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"}
+	cloud := Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: "ana@acme.example"}
 	with := func(change func(*Account)) Account {
 		a := cloud
 		change(&a)
@@ -158,12 +160,12 @@ func TestVarsRefusesBadShapes(t *testing.T) {
 		{"no email", with(func(a *Account) { a.Email = "" }), testToken, "email"},
 		{"email with a line break", with(func(a *Account) { a.Email = "ana@acme.example\nJIRA_URL=https://evil.example" }), testToken, "email"},
 		{"email without @", with(func(a *Account) { a.Email = "ana" }), testToken, "email"},
-		{"align Atlassian token needs the email", Account{Type: TypeAlign, Name: "p", Site: "p.jiraalign.com"}, testToken, "email"},
-		{"bitbucket needs the email", Account{Type: TypeBitbucket, Name: "bb", Username: "ana"}, testToken, "email"},
+		{"align Atlassian token needs the email", Account{Type: atlassian.TypeAlign, Name: "p", Site: "p.jiraalign.com"}, testToken, "email"},
+		{"bitbucket needs the email", Account{Type: atlassian.TypeBitbucket, Name: "bb", Username: "ana"}, testToken, "email"},
 		{"gateway without a cloud id", with(func(a *Account) { a.Via = "gateway" }), testToken, "cloud_id"},
 		{"cloud id with a slash", with(func(a *Account) { a.CloudID = "../../x" }), testToken, "cloud_id"},
 		{"unknown via", with(func(a *Account) { a.Via = "proxy" }), testToken, "via"},
-		{"bitbucket username with a line break", Account{Type: TypeBitbucket, Name: "bb", Email: "a@b.example", Username: "ana\npassword=x"}, testToken, "username"},
+		{"bitbucket username with a line break", Account{Type: atlassian.TypeBitbucket, Name: "bb", Email: "a@b.example", Username: "ana\npassword=x"}, testToken, "username"},
 		{"empty token", cloud, "", "token"},
 		{"token with a line break", cloud, testToken + "\nJIRA_URL=https://evil.example", "token"},
 		{"token with NUL", cloud, testToken + "\x00", "token"},

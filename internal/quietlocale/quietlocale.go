@@ -42,12 +42,15 @@ func needsFix(getenv func(string) string) bool {
 			break
 		}
 	}
-	if locale == "" || locale == "C" || locale == "POSIX" {
-		return false // Fyne falls back to English without a word
+	if locale == "C" || locale == "POSIX" {
+		return false // go-locale reads nothing more, and Fyne falls back to English
 	}
 	candidates := locale
 	if l := getenv("LANGUAGE"); l != "" {
-		candidates = l
+		candidates = l // read even when no other variable is set
+	}
+	if candidates == "" {
+		return false
 	}
 	for _, c := range strings.Split(candidates, ":") {
 		if !parses(c) {

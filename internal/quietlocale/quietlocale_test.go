@@ -20,6 +20,8 @@ func TestNeedsFix(t *testing.T) {
 		{"LC_ALL wins over LANG", map[string]string{"LC_ALL": "pt_PT.UTF-8", "LANG": "C.UTF-8"}, false},
 		{"LANGUAGE list read when the locale is not C", map[string]string{"LANG": "en_US.UTF-8", "LANGUAGE": "pt_BR:pt:en"}, false},
 		{"a LANGUAGE entry that does not parse", map[string]string{"LANG": "en_US.UTF-8", "LANGUAGE": "C.UTF-8:en"}, true},
+		{"LANGUAGE alone, not parsing", map[string]string{"LANGUAGE": "C.UTF-8"}, true},
+		{"LANGUAGE alone, parsing", map[string]string{"LANGUAGE": "de:en"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,7 +84,8 @@ func main() {
 	fmt.Println("# every site accepts ana@acme.example with token demo-token-ana, unless its name says otherwise:")
 	fmt.Println("#   acme, wiki (no Jira), legacy.jira.com, scoped (gateway only), narrow (scope mismatch),")
 	fmt.Println("#   robot (CAPTCHA), guest (no product access), old (moved to new), busy (429), down (503),")
-	fmt.Println("#   login (HTML sign-in page), slow (20 s), typo (no DNS), ipblocked (IP allowlist),")
+	fmt.Println("#   login (HTML sign-in page), slow (20 s), stuck (Confluence never answers), typo (no DNS),")
+	fmt.Println("#   ipblocked (IP allowlist),")
 	fmt.Println("#   partial (Jira works, Confluence behind the IP allowlist), forbidden (403 without a reason),")
 	fmt.Println("#   split (scoped: Jira 401, Confluence 403, the gateway accepts), gwbusy (scoped, gateway 429),")
 	fmt.Println("#   gwdown (scoped, gateway 503), gwslow (scoped, the gateway never answers), nocloud (scoped,")
@@ -136,6 +137,10 @@ func demoSites() map[string]*atlassiantest.Site {
 		"slow.atlassian.net":   {CloudID: id("slow"), Latency: 20 * time.Second, Users: ana(nil)},
 		"typo.atlassian.net":   {Unresolvable: true},
 
+		// stuck answers its tenant info and Jira at once and Confluence never, so a check stays
+		// half done until its deadline: a window caught in the middle of a check.
+		"stuck.atlassian.net": {CloudID: id("stuck"), Users: ana(nil),
+			Replies: replies{atlassiantest.RouteConfluence: atlassiantest.ReplyHang}},
 		"ipblocked.atlassian.net": {CloudID: id("ipblocked"), Users: ana(nil),
 			Replies: replies{atlassiantest.RouteJira: atlassiantest.ReplyIPBlocked, atlassiantest.RouteConfluence: atlassiantest.ReplyIPBlocked}},
 		"partial.atlassian.net": {CloudID: id("partial"), Users: ana(nil),

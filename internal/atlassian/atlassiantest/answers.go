@@ -3,7 +3,9 @@ package atlassiantest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -209,4 +211,19 @@ func (s *Server) endless(w http.ResponseWriter, r *http.Request, host string) {
 			return
 		}
 	}
+}
+
+// sizedIdentity answers u's identity in a JSON body of exactly size bytes, the display name
+// padded with spaces (or as short as the JSON allows).
+func sizedIdentity(w http.ResponseWriter, u *User, size int) {
+	head := `{"accountId":"` + u.AccountID + `","displayName":"` + u.DisplayName
+	tail := `"}`
+	pad := size - len(head) - len(tail)
+	if pad < 0 {
+		pad = 0
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+pad+len(tail)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, head+strings.Repeat(" ", pad)+tail)
 }

@@ -378,6 +378,11 @@ func (s *Server) serveProduct(w http.ResponseWriter, r *http.Request, host strin
 	case site.EndlessBody:
 		s.endless(w, r, host)
 		return
+	case site.BodyBytes > 0 && !absent:
+		if u := site.user(r); u != nil {
+			sizedIdentity(w, u, site.BodyBytes)
+			return
+		}
 	case absent:
 		writeJSON(w, http.StatusNotFound, map[string]any{"errorMessages": []string{"Not found"}})
 		return

@@ -34,6 +34,9 @@ type Site struct {
 	Unresolvable bool
 	// HugeBody answers the products with more than 1 MiB.
 	HugeBody bool
+	// BodyBytes, when set, answers a user's credentials with an identity of exactly this many
+	// bytes (its display name padded), to find where a client stops reading.
+	BodyBytes int
 	// EndlessBody answers the products with a 200 JSON body that never ends: the server writes
 	// until the client stops reading (Server.Written counts what it wrote).
 	EndlessBody bool

@@ -3,8 +3,11 @@ package shipped_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,7 +90,22 @@ func check(t *testing.T, host string, timeout time.Duration) (atlassian.Result, 
 	t.Helper()
 	c := atlassian.NewChecker(atlassian.NewHTTPClient())
 	c.Timeout = timeout
+	defer asked(host, atlassian.GatewayHost)
 	return c.Check(context.Background(), atlassian.Credentials{Site: host, Email: email, Token: token})
+}
+
+// askedHosts are the hosts checks of this test binary may have opened tunnels to.
+var askedHosts = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+func asked(hosts ...string) {
+	askedHosts.Lock()
+	defer askedHosts.Unlock()
+	for _, h := range hosts {
+		askedHosts.m[h] = true
+	}
 }
 
 // newRequests returns what the proxy received since mark (a len of proxy.Requests()).
@@ -95,36 +113,19 @@ func newRequests(mark int) []atlassiantest.ProxyRequest {
 	return proxy.Requests()[mark:]
 }
 
-func TestShippedClientGoesThroughTheProxy(t *testing.T) {
-	site("through.atlassian.net", atlassiantest.Site{})
-	site("scoped-through.atlassian.net", atlassiantest.Site{Users: []atlassiantest.User{
-		{Email: email, Token: token, AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima", Scoped: true}}})
-	tests := []struct {
-		host    string
-		via     atlassian.Via
-		tunnels []string
-	}{
-		{"through.atlassian.net", atlassian.ViaSite, []string{"through.atlassian.net"}},
-		{"scoped-through.atlassian.net", atlassian.ViaGateway, []string{"scoped-through.atlassian.net", atlassian.GatewayHost}},
+// newRequestsBut are the requests since mark but the tunnels to port 443 of hosts that earlier
+// checks asked, other than forbidden ones: net/http may open such a tunnel after a check
+// returned, for a dial it had started, so one can land after a later test's mark.
+func newRequestsBut(mark int, forbidden ...string) []atlassiantest.ProxyRequest {
+	askedHosts.Lock()
+	defer askedHosts.Unlock()
+	var out []atlassiantest.ProxyRequest
+	for _, r := range newRequests(mark) {
+		host, port, err := net.SplitHostPort(r.Target)
+		if r.Method == "CONNECT" && err == nil && port == "443" && askedHosts.m[host] && !slices.Contains(forbidden, host) {
+			continue
+		}
+		out = append(out, r)
 	}
-	for _, tt := range tests {
-		t.Run(tt.host, func(t *testing.T) {
-			before := map[string]int{}
-			for _, h := range tt.tunnels {
-				before[h] = proxy.Tunnels(h)
-			}
-			res, err := check(t, tt.host, 10*time.Second)
-			if err != nil {
-				t.Fatalf("Check: %v", err)
-			}
-			if res.Via != tt.via {
-				t.Errorf("via = %q, want %q", res.Via, tt.via)
-			}
-			for _, h := range tt.tunnels {
-				if proxy.Tunnels(h) == before[h] {
-					t.Errorf("no tunnel to %s through HTTPS_PROXY", h)
-				}
-			}
-		})
-	}
+	return out
 }

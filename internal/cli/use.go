@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/handoff"
+)
+
+// This file holds the commands that hand a linked account to other programs without the token
+// passing through a person's hands: exec, env, git-credential and setup-git.
+
+func newExec(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "exec NAME [--] COMMAND [ARGS...]",
+		Short: "Run a program with a linked account in its environment",
+		Long: `Run COMMAND with the account NAME in its environment: the token is read from the keychain
+and given to the program as environment variables (ATLASSIAN_API_TOKEN, JIRA_API_TOKEN, … see
+'atlink env NAME --names'), never as an argument, so it does not show in the process list.
+Standard input, output and error pass through, SIGINT, SIGTERM and SIGHUP reach the program,
+and atlink exits with the program's exit status.
+
+Variables of the same names already in the environment are replaced. Other programs of the same
+user can read a running program's environment (/proc/PID/environ on Linux), as with any
+secret handed over this way. --timeout bounds the wait for the keychain, not the program.`,
+		Example: `  atlink exec acme -- uvx mcp-atlassian
+  atlink exec acme -- sh -c 'curl -su "$JIRA_USERNAME:$JIRA_API_TOKEN" "$JIRA_URL/rest/api/3/myself"'
+  atlink exec bitbucket -- ./deploy.sh`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			argv := args[1:]
+			if argv[0] == "--" { // flags stop at NAME, so the separator comes through
+				argv = argv[1:]
+			}
+			if len(argv) == 0 {
+				return fmt.Errorf("name the program to run after %s", args[0])
+			}
+			a, token, err := accountToken(cmd.Context(), env, args[0])
+			if err != nil {
+				return err
+			}
+			warnIfStale(env, a)
+			childEnv, err := handoff.Environ(os.Environ(), handoff.AccountOf(a), token)
+			if err != nil {
+				return failWith(env, err, a.Name)
+			}
+			// The program runs as long as it wants: --timeout bounded only the keychain.
+			code, err := handoff.Run(context.WithoutCancel(cmd.Context()), argv, childEnv, env.In, env.rawOut, env.rawErr)
+			if err != nil {
+				printError(env.Err, err, subjectOf(a))
+			}
+			return exitError{code}
+		},
+	}
+	cmd.Flags().SetInterspersed(false) // flags after NAME belong to the program
+	return cmd
+}
+
+func newEnv(env *Env) *cobra.Command {
+	var names bool
+	cmd := &cobra.Command{
+		Use:   "env NAME",
+		Short: "Print a linked account's environment variables, token included, for --env-file or .env",
+		Long: `Print the variables 'atlink exec NAME' gives a program, as NAME=value lines, for tools that
+read an environment file (docker run --env-file, a .env file). Like 'atlink token', this prints
+the token itself: write it only where it may be, and prefer 'atlink exec', which keeps it out of
+files. Values are not quoted. --names prints only the names, without reading the keychain.`,
+		Example: `  atlink env acme --names
+  docker run --env-file <(atlink env acme) ghcr.io/sooperset/mcp-atlassian:latest`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if names {
+				a, err := env.Store.Get(args[0])
+				if err != nil {
+					return failWith(env, err, args[0])
+				}
+				list, err := handoff.Names(handoff.AccountOf(a))
+				if err != nil {
+					return failWith(env, err, a.Name)
+				}
+				fmt.Fprintln(env.Out, strings.Join(list, "\n"))
+				return nil
+			}
+			a, token, err := accountToken(cmd.Context(), env, args[0])
+			if err != nil {
+				return err
+			}
+			vars, err := handoff.Vars(handoff.AccountOf(a), token)
+			if err != nil {
+				return failWith(env, err, a.Name)
+			}
+			warnIfStale(env, a)
+			for _, v := range vars {
+				fmt.Fprintf(env.rawOut, "%s=%s\n", v.Name, v.Value)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&names, "names", false, "print only the names of the variables")
+	return cmd
+}
+
+func newGitCredential(env *Env) *cobra.Command {
+	var account string
+	cmd := &cobra.Command{
+		Use:   "git-credential [--account NAME] get|store|erase",
+		Short: "A git credential helper for Bitbucket Cloud (git runs it; see setup-git)",
+		Long: `A git credential helper: git runs it as configured by 'atlink setup-git'. For
+https://bitbucket.org it answers with a linked Bitbucket account: the one whose username git
+sent, else the only one, else the one named by --account. It answers nothing for any other
+host, so git asks its next helper. store and erase change nothing.`,
+		Args:   cobra.ExactArgs(1),
+		Hidden: false,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			h := handoff.GitHelper{Chosen: account, Accounts: func(ctx context.Context) ([]handoff.GitAccount, error) {
+				list, err := env.Store.List()
+				if err != nil {
+					return nil, err
+				}
+				var out []handoff.GitAccount
+				for _, a := range list {
+					if a.Type != atlassian.TypeBitbucket || a.Damage != "" {
+						continue
+					}
+					out = append(out, handoff.GitAccount{Name: a.Name, Email: a.Email, Username: a.Username,
+						Token: func(ctx context.Context) (string, error) { return env.Store.Token(ctx, a.Name) }})
+				}
+				return out, nil
+			}}
+			if err := h.Serve(cmd.Context(), args[0], env.In, env.rawOut); err != nil {
+				// git shows a helper's standard error; it then asks its next helper or the user.
+				printError(env.Err, err, subject{Name: account, Type: atlassian.TypeBitbucket})
+				return exitError{ExitFailure}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&account, handoff.AccountFlag, "", "the Bitbucket account to answer with when several are linked")
+	return cmd
+}
+
+func newSetupGit(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "setup-git [NAME]",
+		Short: "Make git take Bitbucket Cloud credentials from atlink",
+		Long: `Configure git (your global git configuration) to ask atlink for credentials for
+https://bitbucket.org, the way 'gh auth setup-git' does for GitHub: an empty helper entry first,
+so helpers configured before do not answer for Bitbucket, then this atlink by its absolute path.
+NAME is the Bitbucket account to use when several are linked. Running it again changes nothing.`,
+		Example: `  atlink setup-git
+  atlink setup-git bitbucket-work
+  git clone https://bitbucket.org/acme/tools.git`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				a, err := env.Store.Get(args[0])
+				if err != nil {
+					return failWith(env, err, args[0])
+				}
+				if a.Type != atlassian.TypeBitbucket {
+					return failWith(env, &atlassian.Error{Kind: atlassian.KindInvalidInput,
+						Detail: a.Name + " is not a Bitbucket account: git takes credentials from atlink only for Bitbucket Cloud"}, a.Name)
+				}
+				name = a.Name
+			}
+			exe, err := env.executable()
+			if err != nil {
+				return failWith(env, err, name)
+			}
+			if err := handoff.SetupGit(cmd.Context(), handoff.GitSetup{Executable: exe, Account: name}); err != nil {
+				return failWith(env, err, name)
+			}
+			fmt.Fprintln(env.Out, "✓ git now takes credentials for https://bitbucket.org from atlink.")
+			if name != "" {
+				fmt.Fprintf(env.Out, "  When several Bitbucket accounts are linked, it uses %s.\n", name)
+			}
+			return nil
+		},
+	}
+}
+
+// accountToken reads the account called name and its token. Failures are printed: unknown
+// name (exit 2), damaged or busy account, keychain trouble (exit 1).
+func accountToken(ctx context.Context, env *Env, name string) (accounts.Account, string, error) {
+	a, err := env.Store.Get(name)
+	if err != nil {
+		return a, "", failWith(env, err, name)
+	}
+	token, err := env.Store.Token(ctx, name)
+	if err != nil {
+		return a, "", failWith(env, err, name)
+	}
+	return a, token, nil
+}
+
+// warnIfStale says on one line when the account's token is past its recorded expiry date or
+// its last check failed; the command goes on.
+func warnIfStale(env *Env, a accounts.Account) {
+	now := env.Now()
+	switch {
+	case a.State(now) == accounts.StateExpired:
+		fmt.Fprintf(env.Err, "atlink: warning: the token of %s expired on %s; it may no longer work.\n", a.Name, a.Expires)
+	case a.LastCheck != nil && !a.LastCheck.OK:
+		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed (%s); 'atlink test %s' checks it again.\n", a.Name, a.LastCheck.Kind, a.Name)
+	}
+}
+
+// executable is this atlink's absolute path, symlinks resolved, for git's configuration.
+func (env *Env) executable() (string, error) {
+	if env.Executable != "" {
+		return env.Executable, nil
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return "", errors.New("cannot tell where this atlink is")
+	}
+	return exe, nil
+}
