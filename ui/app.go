@@ -31,8 +31,10 @@ type Store interface {
 	// TokenRef reads the token of the account the window showed, by id (Copy token).
 	TokenRef(ctx context.Context, ref accounts.Ref) (string, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
-	// Check checks an account without recording the outcome; Record writes the outcomes of
+	// Snapshot reads the index once for checking many accounts (Test all), and Check checks
+	// one when there is none; neither records the outcome. Record writes the outcomes of
 	// several checks in one write of the index (Test all records in batches).
+	Snapshot() (*accounts.Snapshot, error)
 	Check(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
 	Record(ctx context.Context, outcomes ...accounts.Outcome) error
 	Dir() string

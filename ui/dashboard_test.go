@@ -365,9 +365,10 @@ func (g *gateChecker) let(n int) {
 // countingStore is the real store, counting what the window asks of it.
 type countingStore struct {
 	*accounts.Store
-	mu      sync.Mutex
-	lists   int
-	batches []int // the number of outcomes of each Record call
+	mu        sync.Mutex
+	lists     int
+	snapshots int
+	batches   []int // the number of outcomes of each Record call
 }
 
 func (s *countingStore) List() ([]accounts.Account, error) {
@@ -375,6 +376,13 @@ func (s *countingStore) List() ([]accounts.Account, error) {
 	s.lists++
 	s.mu.Unlock()
 	return s.Store.List()
+}
+
+func (s *countingStore) Snapshot() (*accounts.Snapshot, error) {
+	s.mu.Lock()
+	s.snapshots++
+	s.mu.Unlock()
+	return s.Store.Snapshot()
 }
 
 func (s *countingStore) Record(ctx context.Context, outcomes ...accounts.Outcome) error {
@@ -475,8 +483,9 @@ func TestTestAllShowsProgressAndStops(t *testing.T) {
 		}
 	}
 	lists, batches := store.counts()
-	if recorded != 25 || fmt.Sprint(batches) != "[20 5]" || lists-listsBefore != 1 {
-		t.Errorf("%d recorded in batches %v, %d reads of the index; want 25 in [20 5] and 1 read", recorded, batches, lists-listsBefore)
+	if recorded != 25 || fmt.Sprint(batches) != "[20 5]" || lists-listsBefore != 1 || store.snapshots != 1 {
+		t.Errorf("%d recorded in batches %v, %d reads of the index for the list and %d for the checks; want 25 in [20 5], 1 and 1",
+			recorded, batches, lists-listsBefore, store.snapshots)
 	}
 }
 

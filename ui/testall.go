@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"sync"
 	"time"
@@ -82,6 +83,20 @@ func (v *accountsView) startRun(list []accounts.Account, all bool) *testRun {
 // drive runs the checks of r and hands each outcome to the UI goroutine as it arrives, then
 // writes the outcomes in batches. It returns once the last batch is written.
 func drive(r *testRun, list []accounts.Account, cfg runConfig) {
+	// One read of the index for every check, and every token in one keychain call when the
+	// keychain can (a locked keychain then asks to be unlocked once); a token it did not give
+	// is read by its check. Should the index not read, each check reads it itself and says why.
+	check := func(ctx context.Context, a accounts.Account) (atlassian.Result, error) {
+		return cfg.store.Check(ctx, a, cfg.checker)
+	}
+	if snap, err := cfg.store.Snapshot(); err == nil {
+		// The certificate store is read at the first TLS handshake: read it meanwhile.
+		go func() { _, _ = x509.SystemCertPool() }()
+		snap.ReadTokens(r.ctx, list)
+		check = func(ctx context.Context, a accounts.Account) (atlassian.Result, error) {
+			return snap.Check(ctx, a, cfg.checker)
+		}
+	}
 	results := make(chan accounts.Outcome)
 	slots := make(chan struct{}, maxChecksAtOnce)
 	var checks sync.WaitGroup
@@ -89,7 +104,7 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 		checks.Add(1)
 		go func() {
 			defer checks.Done()
-			results <- checkOne(r.ctx, slots, cfg.store, cfg.checker, a)
+			results <- checkOne(r.ctx, slots, check, a)
 		}()
 	}
 	go func() {
@@ -188,14 +203,14 @@ func (p *pacer) handOff(force bool) {
 }
 
 // checkOne checks an account once a slot is free, or gives up when the run is stopped first.
-func checkOne(ctx context.Context, slots chan struct{}, store Store, c accounts.Checker, a accounts.Account) accounts.Outcome {
+func checkOne(ctx context.Context, slots chan struct{}, check func(context.Context, accounts.Account) (atlassian.Result, error), a accounts.Account) accounts.Outcome {
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
 		return accounts.Outcome{ID: a.ID, Err: &atlassian.Error{Kind: atlassian.KindCanceled, Err: ctx.Err()}}
 	}
 	defer func() { <-slots }()
-	res, err := store.Check(ctx, a, c)
+	res, err := check(ctx, a)
 	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
 }
 
