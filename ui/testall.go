@@ -117,6 +117,18 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 	defer paint.Stop()
 	received := 0
 
+	// Batches are written in order by a goroutine of their own, so that outcomes keep coming
+	// while the index is written (a write is flushed to disk). Outcomes that arrived are
+	// written even after Stop: they are what the user saw.
+	writes := make(chan []accounts.Outcome, 16)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for b := range writes {
+			err := cfg.store.Record(context.WithoutCancel(r.ctx), b...)
+			cfg.do(func() { cfg.saved(r, b, err) })
+		}
+	}()
 	tick := time.NewTicker(cfg.every)
 	defer tick.Stop()
 	var batch []accounts.Outcome
@@ -125,11 +137,8 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 			return
 		}
 		show.handOff(true) // the window shows outcomes before it hears they are written
-		// Outcomes that arrived are written even after Stop: they are what the user saw.
-		err := cfg.store.Record(context.WithoutCancel(r.ctx), batch...)
-		written := batch
+		writes <- batch
 		batch = nil
-		cfg.do(func() { cfg.saved(r, written, err) })
 	}
 	for {
 		select {
@@ -137,6 +146,8 @@ func drive(r *testRun, list []accounts.Account, cfg runConfig) {
 			if !ok {
 				show.handOff(true)
 				flush()
+				close(writes)
+				<-written
 				cfg.do(func() { cfg.finished(r) })
 				return
 			}
