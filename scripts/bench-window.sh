@@ -26,7 +26,13 @@ go build -tags migrated_fynedo -o "$tmp/atlink" ./cmd/atlink
 go build -o "$tmp/fakeatlassian" ./tools/fakeatlassian
 go build -o "$tmp/indexwait" ./tools/indexwait
 
-"$tmp/fakeatlassian" -ca "$tmp/ca.pem" -latency "$LATENCY" -sites "$N" >"$tmp/fake.env" &
+# The imitation and the window get a raised CPU priority (nice -10) when allowed, so that other
+# work on a shared machine disturbs them less; every run gets the same.
+nice=()
+if nice -n -10 true 2>/dev/null; then
+  nice=(nice -n -10)
+fi
+"${nice[@]}" "$tmp/fakeatlassian" -ca "$tmp/ca.pem" -latency "$LATENCY" -sites "$N" >"$tmp/fake.env" &
 fake=$!
 for _ in $(seq 100); do [ -s "$tmp/fake.env" ] && break; sleep 0.1; done
 eval "$(head -1 "$tmp/fake.env")"
@@ -60,13 +66,16 @@ sleep 1.5 # the window reads the index
 xdotool mousemove --window "$wid" 500 400
 xdotool windowfocus --sync "$wid"
 ms=$("$(dirname "$0")/indexwait" -index "$index" -count "$count" -- xdotool key --window "$wid" ctrl+t) || { kill $pid; exit 1; }
+# Fyne can hang on SIGTERM when a lifecycle event is queued as its loop ends: then KILL.
 kill $pid
+for _ in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 echo "$ms"
 INNER
 chmod +x "$tmp/measure.sh"
 
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c '
+"${nice[@]}" xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c '
   tmp='"$tmp"'; runs='"$RUNS"'; n='"$N"'
   for i in $(seq "$runs"); do
     "$tmp/measure.sh" "$tmp/atlink" "$tmp/one" 1 >>"$tmp/one.txt"

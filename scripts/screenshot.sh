@@ -137,6 +137,8 @@ shoot_many() { # theme size name
     import -window "$wid" "$out/dashboard-grouped-$name.png"
   fi
   kill $app
+  for _ in $(seq 40); do kill -0 $app 2>/dev/null || break; sleep 0.05; done
+  kill -9 $app 2>/dev/null || true # Fyne can hang on SIGTERM as its loop ends
   wait $app 2>/dev/null || true
 }
 

@@ -32,7 +32,10 @@ end=$(date +%s%N)
 sleep 2
 kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 ticks=$(awk '{print $14 + $15}' /proc/$pid/stat)
+# Fyne can hang on SIGTERM when a lifecycle event is queued as its loop ends: then KILL.
 kill $pid
+for _ in $(seq 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 echo "$(( (end - start) / 1000000 )) $kb $(( ticks * 1000 / $(getconf CLK_TCK) ))"
 INNER
