@@ -12,7 +12,7 @@ LDFLAGS := -X main.version=$(VERSION)
 TAGS    := migrated_fynedo
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build run test check unit fuzz bench deps-build deps-test staticcheck clean screenshot package package-windows startup
+.PHONY: all build run test check unit fuzz bench bench-window deps-build deps-test staticcheck clean screenshot package package-windows startup
 
 all: build
 
@@ -70,6 +70,12 @@ test: check unit fuzz
 bench: deps-test
 	@scripts/bench.sh
 
+# The window's Test all of 100 accounts on 100 sites as a ratio to its Test all of one, under
+# Xvfb, against the imitation answering after 300 ms, tokens in a private gnome-keyring.
+bench-window: deps-test
+	@scripts/deps.sh screenshot
+	@scripts/with-keyring.sh scripts/bench-window.sh
+
 clean:
 	rm -rf bin dist
 
@@ -87,7 +93,7 @@ package-windows: deps-build
 	@scripts/deps.sh windows
 	@scripts/package.sh windows
 
-# Time to first window and peak memory, as ratios to a bare Fyne window (also with 500 accounts).
+# Time to first window and peak memory, as ratios to a bare Fyne window (also with 500 and 1,000 accounts).
 startup: deps-build
 	@scripts/deps.sh screenshot
 	@scripts/startup.sh

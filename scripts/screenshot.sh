@@ -3,9 +3,11 @@
 # failed account's details, and the add view: what to link (the type chooser), a successful
 # test of each type (Jira and Confluence, Jira Align, Bitbucket, each chosen by pasting its
 # address), a check caught in the middle (a demo site whose Confluence never answers) and a
-# failed check with its steps; in the light and the dark theme, at 1024x680 and at 800x600.
-# The accounts are linked beforehand through the command line, against the local Atlassian
-# imitation, into a private gnome-keyring (see scripts/with-keyring.sh).
+# failed check with its steps; and the dashboard with 40 accounts of every type and state
+# (also only those that need attention, grouped by site); in the light and the dark theme, at
+# 1024x680 and at 800x600. The accounts are linked beforehand through the command line,
+# against the local Atlassian imitation, into a private gnome-keyring (see
+# scripts/with-keyring.sh); the dashboard's are a seeded index.
 #
 # Run it through `make screenshot`.
 set -euo pipefail
@@ -74,7 +76,7 @@ shoot() { # theme size name
   sleep 1.5
   import -window "$wid" "$out/accounts-$name.png"
   # The details of a failed account: the third row (legacy, a wrong token).
-  xdotool mousemove --window "$wid" 150 235 click 1
+  xdotool mousemove --window "$wid" 150 280 click 1
   sleep 0.5
   import -window "$wid" "$out/failed-$name.png"
   # The add view: Ctrl+N shows what to link, then type what a user pastes, Tab between
@@ -113,7 +115,36 @@ shoot() { # theme size name
   wait $app 2>/dev/null || true
 }
 
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f paste add again shoot); A=$A out=$out; \
-  shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600"
+# The dashboard with many accounts: 40 of every type and state, from a seeded index (no tokens
+# needed to draw them), in a config directory of its own.
+many=$(mktemp -d)
+scripts/seed.sh "$many" 40 mixed
+
+shoot_many() { # theme size name
+  local theme=$1 size=$2 name=$3
+  XDG_CONFIG_HOME=$many FYNE_THEME=$theme "$A" 2>/dev/null &
+  local app=$!
+  local wid
+  wid=$(xdotool search --sync --onlyvisible --pid $app | head -1)
+  xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
+  sleep 1.5
+  import -window "$wid" "$out/dashboard-$name.png"
+  if [ "$name" = light ]; then
+    # Only the accounts that need attention, grouped by the site they share.
+    xdotool mousemove --window "$wid" 275 89 click 1
+    xdotool mousemove --window "$wid" 912 89 click 1
+    sleep 0.5
+    import -window "$wid" "$out/dashboard-grouped-$name.png"
+  fi
+  kill $app
+  for _ in $(seq 40); do kill -0 $app 2>/dev/null || break; sleep 0.05; done
+  kill -9 $app 2>/dev/null || true # Fyne can hang on SIGTERM as its loop ends
+  wait $app 2>/dev/null || true
+}
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f paste add again shoot shoot_many); A=$A out=$out many=$many; \
+  shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600 && \
+  shoot_many light 1024x680 light && shoot_many dark 1024x680 dark && shoot_many light 800x600 800x600"
+rm -rf "$many"
 echo "screenshots in $out/:"
 ls -1 "$out"/*.png

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"context"
-	"fmt"
+	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,61 +12,108 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
-// maxParallelTests bounds how many checks "Test all" runs at once.
-const maxParallelTests = 16
-
-// accountsView is the home view: a toolbar, the filterable list of linked accounts, and the
-// details of the selected one.
+// accountsView is the home view: a toolbar, the summary strip, the sortable and filterable
+// list of linked accounts (a virtual list: only the rows on screen exist), and the details of
+// the selected one.
 type accountsView struct {
 	u *UI
 
 	all      []accounts.Account
-	shown    []accounts.Account
+	pos      map[string]int  // index in all, by account ID
+	rows     []listRow       // what the list shows, in order
+	rowOf    map[string]int  // index in rows, by account ID
 	testing  map[string]bool // by account ID
 	selected string          // account ID
 
-	linkBtn, testAllBtn *widget.Button
-	filter              *widget.Entry
-	count               *widget.Label
-	list                *widget.List
-	detail              *detailPane
-	split               *container.Split
-	empty, failed       *fyne.Container
-	failedMsg           *widget.Label
-	main                *fyne.Container // split, empty state or load error
-	content             fyne.CanvasObject
+	order   sortKey
+	grouped bool
+
+	runs    map[*testRun]bool           // runs under way
+	run     *testRun                    // Test all, while it runs
+	unsaved map[string]accounts.Outcome // outcomes shown but not yet written, by account ID
+	// flushEvery and flushSize pace the index writes of a run (tests change them).
+	flushEvery time.Duration
+	flushSize  int
+
+	linkBtn, testAllBtn, stopBtn *widget.Button
+	progress                     *widget.ProgressBar
+	progressBox                  *fyne.Container
+	filter                       *widget.Entry
+	count                        *widget.Label
+	summary                      *summaryStrip
+	sortSelect                   *widget.Select
+	groupCheck                   *widget.Check
+	list                         *widget.List
+	detail                       *detailPane
+	split                        *container.Split
+	empty, failed                *fyne.Container
+	failedMsg                    *widget.Label
+	main                         *fyne.Container // split, empty state or load error
+	content                      fyne.CanvasObject
 }
 
 func newAccountsView(u *UI) *accountsView {
-	return &accountsView{u: u, testing: map[string]bool{}}
+	return &accountsView{u: u, testing: map[string]bool{}, pos: map[string]int{}, rowOf: map[string]int{},
+		runs: map[*testRun]bool{}, unsaved: map[string]accounts.Outcome{}, flushEvery: flushEvery, flushSize: flushSize}
 }
 
 func (v *accountsView) build() fyne.CanvasObject {
 	v.linkBtn = &widget.Button{Text: "Link account", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: v.u.showAdd}
 	v.testAllBtn = &widget.Button{Text: "Test all", Icon: theme.ViewRefreshIcon(), OnTapped: v.onTestAll}
+	v.stopBtn = &widget.Button{Text: "Stop", Icon: theme.MediaStopIcon(), OnTapped: v.onStop}
+	v.stopBtn.Hide()
+	v.progress = &widget.ProgressBar{}
+	v.progress.TextFormatter = func() string { return progressText(int(v.progress.Value), int(v.progress.Max)) }
+	v.progressBox = container.NewGridWrap(fyne.NewSize(170, v.progress.MinSize().Height), v.progress)
+	v.progressBox.Hide()
 	v.filter = &widget.Entry{PlaceHolder: "Filter by name, site or email"}
 	v.filter.ActionItem = widget.NewIcon(theme.SearchIcon())
-	v.filter.OnChanged = func(string) { v.applyFilter() }
+	v.filter.OnChanged = func(string) { v.reorder() }
 	v.filter.ExtendBaseWidget(v.filter)
 	v.count = &widget.Label{}
-	toolbar := container.NewBorder(nil, nil, container.NewHBox(v.linkBtn, v.testAllBtn, v.count), nil,
+	toolbar := container.NewBorder(nil, nil, container.NewHBox(v.linkBtn, v.testAllBtn, v.stopBtn, v.progressBox, v.count), nil,
 		container.NewGridWithColumns(2, layout.NewSpacer(), v.filter))
 
+	v.summary = newSummaryStrip(v.reorder)
+	v.sortSelect = widget.NewSelect(sortChoices, func(choice string) {
+		for k, c := range sortChoices {
+			if c == choice {
+				v.order = sortKey(k)
+			}
+		}
+		v.reorder()
+	})
+	v.sortSelect.Selected = sortChoices[byName]
+	v.groupCheck = widget.NewCheck("Group by site", func(on bool) {
+		v.grouped = on
+		v.reorder()
+	})
+	strip := container.NewBorder(nil, nil, v.summary.build(), container.NewHBox(v.sortSelect, v.groupCheck))
+
 	v.list = widget.NewList(
-		func() int { return len(v.shown) },
+		func() int { return len(v.rows) },
 		func() fyne.CanvasObject { return newAccountRow() },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < len(v.shown) {
-				v.paintRow(o.(*accountRow), v.shown[id])
+			if id < len(v.rows) {
+				v.paintListRow(o.(*accountRow), v.rows[id])
 			}
 		})
 	v.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(v.shown) {
-			v.selected = v.shown[id].ID
-			v.showDetail()
+		if id >= len(v.rows) {
+			return
 		}
+		if r := v.rows[id]; r.header() {
+			v.list.Unselect(id) // a site's header is not an account: keep the selection
+			if i, ok := v.rowOf[v.selected]; ok {
+				v.list.Select(i)
+			}
+			return
+		}
+		v.selected = v.all[v.rows[id].account].ID
+		v.showDetail()
 	}
 	v.detail = newDetailPane(v)
 	v.split = container.NewHSplit(v.list, container.NewPadded(v.detail.build()))
@@ -81,11 +127,12 @@ func (v *accountsView) build() fyne.CanvasObject {
 	v.failedMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
 	v.failed = container.NewCenter(container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon())), v.failedMsg))
 	v.main = container.NewStack(widget.NewLabel("Loading…"))
-	v.content = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, v.main)
+	v.content = container.NewBorder(container.NewVBox(toolbar, strip, widget.NewSeparator()), nil, nil, nil, v.main)
 	return v.content
 }
 
-// setAccounts shows a fresh read of the index.
+// setAccounts shows a fresh read of the index. Outcomes the window showed but has not yet
+// written are applied to it again, so a row never goes back to an older state.
 func (v *accountsView) setAccounts(list []accounts.Account, err error) {
 	if err != nil {
 		m := explain(err, subject{})
@@ -98,7 +145,16 @@ func (v *accountsView) setAccounts(list []accounts.Account, err error) {
 		}
 		return
 	}
+	now := v.u.d.Now()
 	v.all = list
+	clear(v.pos)
+	for i := range v.all {
+		v.pos[v.all[i].ID] = i
+		if o, ok := v.unsaved[v.all[i].ID]; ok {
+			v.all[i], _ = v.all[i].Apply(o, now)
+		}
+	}
+	v.summary.count(v.all, now)
 	v.applyFilter()
 }
 
@@ -110,14 +166,36 @@ func (v *accountsView) setMain(o fyne.CanvasObject) {
 	v.main.Refresh()
 }
 
-// applyFilter narrows the list to the accounts whose name, site, email or display name
-// contain the filter text.
+// matches reports whether an account's name, site, email, display name, Bitbucket username
+// or type contain q (lower case).
+func matches(a accounts.Account, q string) bool {
+	if q == "" {
+		return true
+	}
+	for _, s := range []string{a.Name, a.Site, a.Email, a.DisplayName, a.Username, typeLabel(a.Type)} {
+		if strings.Contains(strings.ToLower(s), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyFilter lists the accounts of the summary's bucket that match the filter text, in the
+// chosen order, grouped by site when asked, and keeps the selection when it is still listed.
 func (v *accountsView) applyFilter() {
+	now := v.u.d.Now()
 	q := strings.ToLower(strings.TrimSpace(v.filter.Text))
-	v.shown = v.shown[:0]
-	for _, a := range v.all {
-		if q == "" || strings.Contains(strings.ToLower(a.Name+" "+a.Site+" "+a.Email+" "+a.DisplayName), q) {
-			v.shown = append(v.shown, a)
+	idx := make([]int, 0, len(v.all))
+	for i, a := range v.all {
+		if (v.summary.active == bucketAll || bucketOf(a.State(now)) == v.summary.active) && matches(a, q) {
+			idx = append(idx, i)
+		}
+	}
+	v.rows = orderRows(v.all, idx, v.order, v.grouped, now)
+	clear(v.rowOf)
+	for r, row := range v.rows {
+		if !row.header() {
+			v.rowOf[v.all[row.account].ID] = r
 		}
 	}
 	switch {
@@ -125,43 +203,57 @@ func (v *accountsView) applyFilter() {
 		v.count.SetText("")
 		v.setMain(v.empty)
 	default:
-		if q != "" {
-			v.count.SetText(fmt.Sprintf("%d of %d", len(v.shown), len(v.all)))
-		} else {
-			v.count.SetText(plural(len(v.all), "account"))
+		v.count.SetText("")
+		if len(idx) < len(v.all) {
+			v.count.SetText(plural(len(idx), "account") + " shown")
 		}
 		v.setMain(v.split)
 	}
-	v.testAllBtn.Disable()
-	if len(v.all) > 0 && len(v.testing) == 0 {
-		v.testAllBtn.Enable()
-	}
+	v.showRunning()
 	v.list.UnselectAll()
-	for i, a := range v.shown {
-		if a.ID == v.selected {
-			v.list.Select(i)
+	if i, ok := v.rowOf[v.selected]; ok {
+		v.list.Select(i)
+	} else {
+		for i, row := range v.rows {
+			if !row.header() {
+				v.list.Select(i)
+				break
+			}
 		}
-	}
-	if v.selectedAccount() == nil && len(v.shown) > 0 {
-		v.list.Select(0)
 	}
 	v.list.Refresh()
 	v.showDetail()
 }
 
-// refresh repaints rows and details (relative times move on).
+// reorder lists the accounts again after the user changed the filter, the bucket, the order
+// or the grouping, and shows the top of the list: the first of the new order.
+func (v *accountsView) reorder() {
+	v.applyFilter()
+	v.list.ScrollToTop()
+}
+
+// refresh repaints rows, counts and details (relative times move on, tokens expire).
 func (v *accountsView) refresh() {
+	v.summary.count(v.all, v.u.d.Now())
 	v.list.Refresh()
 	v.showDetail()
+}
+
+// refreshAccount repaints one account's row, and its details when it is selected.
+func (v *accountsView) refreshAccount(id string) {
+	if r, ok := v.rowOf[id]; ok {
+		v.list.RefreshItem(r)
+	}
+	if id == v.selected {
+		v.showDetail()
+	}
 }
 
 func (v *accountsView) selectedAccount() *accounts.Account {
-	for i := range v.shown {
-		if v.shown[i].ID == v.selected {
-			return &v.shown[i]
-		}
+	if _, listed := v.rowOf[v.selected]; !listed {
+		return nil
 	}
-	return nil
+	return &v.all[v.pos[v.selected]]
 }
 
 func (v *accountsView) showDetail() {
@@ -173,54 +265,94 @@ func (v *accountsView) showDetail() {
 	v.detail.show(*a, v.testing[a.ID])
 }
 
+func (v *accountsView) paintListRow(r *accountRow, row listRow) {
+	if row.header() {
+		summary := plural(row.n, "account")
+		switch {
+		case row.urgent == 1:
+			summary += " · 1 needs attention"
+		case row.urgent > 1:
+			summary += " · " + strconv.Itoa(row.urgent) + " need attention"
+		}
+		r.setHeader(row.site, summary)
+		return
+	}
+	v.paintRow(r, v.all[row.account])
+}
+
 func (v *accountsView) paintRow(r *accountRow, a accounts.Account) {
 	now := v.u.d.Now()
 	icon, words := stateIcon(a.State(now)), stateWords(a, now)
 	if v.testing[a.ID] {
 		icon, words = testingIcon(), "Testing…"
 	}
-	who := a.Email
+	parts := []string{words}
 	if a.DisplayName != "" {
-		who = a.DisplayName + " · " + a.Email
+		parts = append(parts, a.DisplayName)
 	}
-	r.set(icon, a.Name, a.Site, words+" · "+who)
+	if a.Email != "" {
+		parts = append(parts, a.Email)
+	}
+	site := a.Site
+	if v.grouped {
+		site = "" // the header above says it
+	}
+	r.set(icon, a.Name, site, typeIcon(a.Type), typeLabel(a.Type), strings.Join(parts, " · "), productsLine(a))
 }
 
-// onTestAll checks every account at once and fills the states in as they arrive.
+// productsLine names the products of an account's type as its last check found them, when
+// that check passed: "Jira, Confluence", "Jira (not on this site), Confluence", and the
+// Bitbucket workspaces it listed ("2 workspaces"). A type with one product (Jira Align,
+// Bitbucket) names it only when it did not answer as expected: the type says the rest. Empty
+// when no check passed (the state says why).
+func productsLine(a accounts.Account) string {
+	c := a.LastCheck
+	if c == nil || !c.OK || len(c.Products) == 0 {
+		return ""
+	}
+	at, ok := atlassian.TypeOf(a.Type)
+	if !ok {
+		return ""
+	}
+	products := at.Products()
+	var parts []string
+	for _, p := range products {
+		st, known := c.Products[string(p)]
+		switch {
+		case !known:
+		case st == atlassian.StatusOK:
+			if len(products) > 1 {
+				parts = append(parts, p.Title())
+			}
+		default:
+			parts = append(parts, p.Title()+" ("+productWords(st)+")")
+		}
+	}
+	if n := len(a.Workspaces); n > 0 {
+		parts = append(parts, plural(n, "workspace"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// onTestAll checks every account at once (Ctrl+T) and fills the states in as they arrive.
+// Damaged accounts are left out: their token goes nowhere.
 func (v *accountsView) onTestAll() {
-	if len(v.all) == 0 || len(v.testing) > 0 {
+	if v.run != nil || v.u.d.Store == nil {
 		return
 	}
-	v.test(v.all...)
+	var list []accounts.Account
+	for _, a := range v.all {
+		if a.Damage == "" && !v.testing[a.ID] {
+			list = append(list, a)
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
+	v.startRun(list, true)
 }
 
-// test runs the checks of the accounts off the UI goroutine.
+// test checks the accounts (the Test button of one account) off the UI goroutine.
 func (v *accountsView) test(list ...accounts.Account) {
-	for _, a := range list {
-		v.testing[a.ID] = true
-	}
-	v.testAllBtn.Disable()
-	v.refresh()
-	sem := make(chan struct{}, maxParallelTests)
-	var keychainOnce sync.Once
-	for _, a := range list {
-		v.u.d.Go(func() {
-			sem <- struct{}{}
-			_, err := v.u.d.Store.Test(context.Background(), a, v.u.d.Checker)
-			<-sem
-			fresh, lerr := v.u.d.Store.List()
-			fyne.Do(func() {
-				delete(v.testing, a.ID)
-				if err != nil {
-					if m := explain(err, subject{Name: a.Name, Site: a.Site, Email: a.Email}); m.Keychain {
-						keychainOnce.Do(func() { v.u.showBanner(m) })
-					}
-				}
-				if lerr == nil {
-					v.all = fresh
-				}
-				v.applyFilter()
-			})
-		})
-	}
+	v.startRun(list, false)
 }

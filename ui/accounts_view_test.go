@@ -93,9 +93,10 @@ func mustGet(t *testing.T, h *harness, name string) accounts.Account {
 
 func selectRow(t *testing.T, h *harness, name string) {
 	t.Helper()
-	for i, a := range h.u.accounts.shown {
-		if a.Name == name {
-			h.u.accounts.list.Select(i)
+	v := h.u.accounts
+	for i, r := range v.rows {
+		if !r.header() && v.all[r.account].Name == name {
+			v.list.Select(i)
 			return
 		}
 	}
@@ -115,8 +116,8 @@ func TestOpeningTheWindowNeverTouchesTheKeychain(t *testing.T) {
 	w := a.NewWindow("atlink")
 	u := New(a, w, Deps{Store: store, Checker: &stubChecker{}, Go: func(f func()) { f() }, Watch: -1})
 	u.Start()
-	if len(u.accounts.shown) != 3 {
-		t.Fatalf("%d rows", len(u.accounts.shown))
+	if len(u.accounts.rows) != 3 {
+		t.Fatalf("%d rows", len(u.accounts.rows))
 	}
 	if kc.Calls() != before {
 		t.Errorf("opening the window made %d keychain calls", kc.Calls()-before)
@@ -135,11 +136,7 @@ func TestFilterNarrowsTheList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			h.u.accounts.filter.SetText(tt.query)
-			var names []string
-			for _, a := range h.u.accounts.shown {
-				names = append(names, a.Name)
-			}
-			if got := strings.Join(names, " "); got != tt.want {
+			if got := strings.Join(h.listed(), " "); got != tt.want {
 				t.Errorf("shown %q, want %q", got, tt.want)
 			}
 		})

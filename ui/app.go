@@ -31,6 +31,12 @@ type Store interface {
 	// TokenRef reads the token of the account the window showed, by id (Copy token).
 	TokenRef(ctx context.Context, ref accounts.Ref) (string, error)
 	Test(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
+	// Snapshot reads the index once for checking many accounts (Test all), and Check checks
+	// one when there is none; neither records the outcome. Record writes the outcomes of
+	// several checks in one write of the index (Test all records in batches).
+	Snapshot() (*accounts.Snapshot, error)
+	Check(ctx context.Context, a accounts.Account, c accounts.Checker) (atlassian.Result, error)
+	Record(ctx context.Context, outcomes ...accounts.Outcome) error
 	Dir() string
 }
 
@@ -50,6 +56,9 @@ type Deps struct {
 	// Go starts background work: keychain, network and file calls never run on the UI
 	// goroutine. It is `go f()` when nil; tests may run f at once.
 	Go func(func())
+	// Do hands a change of the window from background work to the UI goroutine. It is
+	// fyne.Do when nil; tests may hand it to whatever stands in for the UI goroutine.
+	Do func(func())
 	// Executable is this atlink's absolute path, for the set-ups that run it ("atlink" when
 	// empty).
 	Executable string
@@ -84,6 +93,7 @@ type UI struct {
 	dialog    dialog.Dialog // the dialog on top, for Esc
 	stopWatch chan struct{}
 	watching  sync.WaitGroup
+	testing   sync.WaitGroup // runs of checks that have not yet written their outcomes
 }
 
 // New builds the window's content into w: the linked accounts, the menu with its shortcuts,
@@ -97,6 +107,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 	}
 	if d.Go == nil {
 		d.Go = inBackground
+	}
+	if d.Do == nil {
+		d.Do = fyne.Do
 	}
 	if d.After == nil {
 		d.After = func(d time.Duration, f func()) func() { t := time.AfterFunc(d, f); return func() { t.Stop() } }
@@ -124,6 +137,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 		&fyne.MenuItem{Label: "Open the API token page", Action: func() { u.open(TokenPageURL) }},
 	)))
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.showAdd() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.accounts.onTestAll() })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			u.escape()
@@ -133,9 +147,10 @@ func New(a fyne.App, w fyne.Window, d Deps) *UI {
 }
 
 // Start loads the accounts (from the index only: opening the window never prompts the
-// keychain), and keeps the window in step with changes other atlink processes make.
+// keychain), tells about accounts that need attention in a desktop notification at most once
+// a day, and keeps the window in step with changes other atlink processes make.
 func (u *UI) Start() {
-	u.reload()
+	u.load(true)
 	if u.d.Store == nil {
 		return // nothing to watch: the window explains why
 	}
@@ -154,8 +169,8 @@ func (u *UI) Start() {
 	}
 }
 
-// Stop ends the background watcher and waits for it, and clears a copied token from the
-// clipboard.
+// Stop ends the background watcher, stops the checks under way and waits until the outcomes
+// they had are written, and clears a copied token from the clipboard.
 func (u *UI) Stop() {
 	u.clip.clear()
 	if u.stopWatch != nil {
@@ -163,18 +178,39 @@ func (u *UI) Stop() {
 		u.stopWatch = nil
 	}
 	u.watching.Wait()
+	u.accounts.stopAll()
+	u.testing.Wait()
 }
 
+// do hands f to the UI goroutine.
+func (u *UI) do(f func()) { u.d.Do(f) }
+
 // reload reads the index off the UI goroutine and shows it.
-func (u *UI) reload() {
+func (u *UI) reload() { u.load(false) }
+
+// load reads the index off the UI goroutine and shows it; the first time, it also sends the
+// day's notification.
+func (u *UI) load(first bool) {
 	if u.d.Store == nil {
 		u.accounts.setAccounts(nil, u.d.StoreErr)
 		return
 	}
 	u.d.Go(func() {
 		list, err := u.d.Store.List()
-		fyne.Do(func() { u.accounts.setAccounts(list, err) })
+		u.do(func() { u.accounts.setAccounts(list, err) })
+		if first && err == nil {
+			u.notifyAtStart(list)
+		}
 	})
+}
+
+// reloadChanged reloads after the index file changed, unless checks are under way: their
+// rows stay in place until the last one is done, and the window reads the index then.
+func (u *UI) reloadChanged() {
+	if u.accounts.busy() {
+		return
+	}
+	u.reload()
 }
 
 // watch reloads when the index file changes, and refreshes relative times every half minute.
@@ -198,10 +234,10 @@ func (u *UI) watch(interval time.Duration, stop <-chan struct{}) {
 			mod, size := stamp()
 			if !mod.Equal(lastMod) || size != lastSize {
 				lastMod, lastSize = mod, size
-				fyne.Do(u.reload)
+				u.do(u.reloadChanged)
 			} else if time.Since(lastPaint) > 30*time.Second {
 				lastPaint = time.Now()
-				fyne.Do(u.accounts.refresh)
+				u.do(u.accounts.refresh)
 			}
 		}
 	}

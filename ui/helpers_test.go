@@ -65,6 +65,44 @@ func withGoroutines() option {
 	}
 }
 
+// withUIQueue runs background work on real goroutines, as the app does, and hands every
+// change of the window (Deps.Do) to a stand-in for the UI goroutine: one change at a time,
+// under h.mu, so h.locked reads the window between two of them, as the UI goroutine would.
+// Unlike withGoroutines, long background work (a run of checks) does not hold the window.
+func withUIQueue() option {
+	return func(h *harness, d *Deps) {
+		d.Go = func(f func()) {
+			h.pending.L.Lock()
+			h.running++
+			h.pending.L.Unlock()
+			go func() {
+				defer func() {
+					h.pending.L.Lock()
+					h.running--
+					h.pending.Broadcast()
+					h.pending.L.Unlock()
+				}()
+				f()
+			}()
+		}
+		d.Do = func(f func()) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			f()
+		}
+	}
+}
+
+// withStore puts a wrapper around the real store, to count what the window asks of it.
+func withStore(wrap func(*accounts.Store) Store) option {
+	return func(h *harness, d *Deps) { d.Store = wrap(h.store) }
+}
+
+// withNow sets the window's clock.
+func withNow(now func() time.Time) option {
+	return func(_ *harness, d *Deps) { d.Now = now }
+}
+
 // withExecutable sets atlink's path for the set-ups.
 func withExecutable(path string) option {
 	return func(_ *harness, d *Deps) { d.Executable = path }
@@ -213,14 +251,39 @@ func (h *harness) assertHides(unwanted string) {
 	}
 }
 
-// rows is each listed account as its row paints it: name, site and state line.
+// rows is each listed account as its row paints it: name, site and state line. Site headers
+// (grouping) are left out; see listed.
 func (h *harness) rows() []string {
-	v := h.u.accounts
 	var out []string
-	for _, a := range v.shown {
-		r := newAccountRow()
-		v.paintRow(r, a)
-		out = append(out, r.name.Text+" | "+r.site.Text+" | "+r.sub.Text)
+	for _, r := range h.painted() {
+		if !r.header {
+			out = append(out, r.name.Text+" | "+r.site.Text+" | "+r.sub.Text)
+		}
+	}
+	return out
+}
+
+// listed is every row of the list in order: an account's name, or "# site (summary)" for the
+// header of a site.
+func (h *harness) listed() []string {
+	var out []string
+	for _, r := range h.painted() {
+		if !r.header {
+			out = append(out, r.name.Text)
+		} else {
+			out = append(out, "# "+r.name.Text+" ("+r.sub.Text+")")
+		}
+	}
+	return out
+}
+
+// painted paints every row of the list as the list would.
+func (h *harness) painted() []*accountRow {
+	v := h.u.accounts
+	out := make([]*accountRow, len(v.rows))
+	for i, row := range v.rows {
+		out[i] = newAccountRow()
+		v.paintListRow(out[i], row)
 	}
 	return out
 }

@@ -148,9 +148,7 @@ func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 	return s.update(ctx, func(ix *index) error {
 		now := s.Now().UTC()
 		for _, o := range outcomes {
-			switch KindOf(o.Err) {
-			case atlassian.KindCanceled, KindAccountDamaged, KindAccountBusy, KindUnknownAccount,
-				KindKeychainUnavailable, KindKeychainTimeout:
+			if !o.Recorded() {
 				continue
 			}
 			if i := ix.bySoundID(o.ID); i >= 0 {
@@ -165,6 +163,28 @@ func (s *Store) Record(ctx context.Context, outcomes ...Outcome) error {
 		}
 		return nil
 	})
+}
+
+// Recorded reports whether Record records the outcome (see Record for what it skips).
+func (o Outcome) Recorded() bool {
+	switch KindOf(o.Err) {
+	case atlassian.KindCanceled, KindAccountDamaged, KindAccountBusy, KindUnknownAccount,
+		KindKeychainUnavailable, KindKeychainTimeout:
+		return false
+	}
+	return true
+}
+
+// Apply returns the account as Record leaves it after recording o at time now (its last check,
+// and on success what the check learned), so a caller that holds the list in memory can show
+// an outcome before, or without, reading the index again. It reports false, and returns a
+// unchanged, for an outcome Record skips, one of another account, and a damaged account.
+func (a Account) Apply(o Outcome, now time.Time) (Account, bool) {
+	if !o.Recorded() || o.ID != a.ID || a.Damage != "" {
+		return a, false
+	}
+	applyResult(&a, o.Result, o.Err, now)
+	return a, true
 }
 
 func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time) {

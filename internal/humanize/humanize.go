@@ -1,5 +1,6 @@
-// Package humanize turns times and durations into the short phrases people read in a list:
-// "2 minutes ago", "in 3 days". Both the window and the command line use it.
+// Package humanize turns times and durations into the short phrases people read in a list
+// ("2 minutes ago", "in 3 days"), and orders names as people expect (bulk2 before bulk10).
+// Both the window and the command line use it.
 package humanize
 
 import (

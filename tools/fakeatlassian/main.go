@@ -35,6 +35,7 @@ func main() {
 	mode := flag.String("proxy-mode", "tunnel", "how the proxy answers CONNECT: tunnel, auth, refuse or badgateway")
 	proxyUser := flag.String("proxy-user", "corp", "the user name the proxy accepts in -proxy-mode auth")
 	proxyPassword := flag.String("proxy-password", "proxy-secret", "the password the proxy accepts in -proxy-mode auth")
+	sites := flag.Int("sites", 0, "also serve this many generated sites, bulk1.atlassian.net … bulkN.atlassian.net, for benchmarks")
 	flag.Parse()
 	pm, ok := proxyModes[*mode]
 	if !ok {
@@ -55,6 +56,9 @@ func main() {
 	srv.RouteHost("forged.atlassian.net", forger)
 	srv.SetLatency(*latency)
 	for host, site := range demoSites() {
+		srv.SetSite(host, site)
+	}
+	for host, site := range bulkSites(*sites) {
 		srv.SetSite(host, site)
 	}
 	for host, site := range demoAlignSites() {
@@ -96,6 +100,9 @@ func main() {
 	fmt.Println("#   classic@acme.example (a classic token: 401), noscope@acme.example (no read:user:bitbucket: 403),")
 	fmt.Println("#   nows@acme.example (no read:workspace:bitbucket: linked without workspaces).")
 	fmt.Printf("# an unreachable proxy: HTTPS_PROXY=http://127.0.0.1:9 (nothing listens there)\n")
+	if *sites > 0 {
+		fmt.Printf("# bulk1.atlassian.net … bulk%d.atlassian.net: ana@acme.example with demo-token-ana, Jira and Confluence\n", *sites)
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
@@ -153,6 +160,17 @@ func demoSites() map[string]*atlassiantest.Site {
 		"forged.atlassian.net":   {CloudID: id("forged"), Users: ana(nil)},
 		"redirect.atlassian.net": {CloudID: id("redirect"), Redirect: "http://redirect.atlassian.net"},
 	}
+}
+
+// bulkSites are n sites like acme, named bulk1 … bulkN, for measuring many checks at once.
+func bulkSites(n int) map[string]*atlassiantest.Site {
+	out := make(map[string]*atlassiantest.Site, n)
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("bulk%d", i)
+		out[name+".atlassian.net"] = &atlassiantest.Site{CloudID: atlassiantest.CloudID(name), Users: []atlassiantest.User{
+			{Email: "ana@acme.example", Token: "demo-token-ana", AccountID: "5b10ac8d82e05b22cc7d4ef5", DisplayName: "Ana Lima"}}}
+	}
+	return out
 }
 
 // demoAlignToken is Ana's Jira Align API token on every demo Jira Align site: its random part
