@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/atlink/atlink/internal/humanize"
 )
 
 // indexVersion is the format of the index file this atlink writes. Version 2 gave accounts a
@@ -159,8 +161,11 @@ func readIndex(path string) (*index, error) {
 		return nil, &Error{Kind: KindIndexUnreadable, Detail: path + " was written by a newer atlink; update atlink"}
 	}
 	ix := &index{Version: indexVersion, Accounts: checkRows(file.Accounts)}
+	// Natural order (bulk2 before bulk10), blind to case: names that differ only in case keep
+	// their order in the file, which decides which of them is the duplicate (checkRows).
 	sort.SliceStable(ix.Accounts, func(i, j int) bool {
-		return strings.ToLower(ix.Accounts[i].Name) < strings.ToLower(ix.Accounts[j].Name)
+		a, b := ix.Accounts[i].Name, ix.Accounts[j].Name
+		return !strings.EqualFold(a, b) && humanize.Compare(strings.ToLower(a), strings.ToLower(b)) < 0
 	})
 	return ix, nil
 }

@@ -353,3 +353,56 @@ func TestSoundRowsOfEveryType(t *testing.T) {
 		})
 	}
 }
+
+// TestListOrder: accounts are listed in natural order, blind to case, and names that differ
+// only in case keep the order of the file, so the same one of them stays the duplicate after
+// any write.
+func TestListOrder(t *testing.T) {
+	row := func(name, email string) string {
+		return `{"id":"` + email + `@acme.atlassian.net","name":"` + name + `","site":"acme.atlassian.net","email":"` + email + `","added":"2026-01-01T00:00:00Z"}`
+	}
+	tests := []struct {
+		name  string
+		rows  []string
+		want  []string
+		dupes []string // the names listed as damaged duplicates
+	}{
+		{"numbers by value", []string{row("bulk10", "a@x.example"), row("bulk2", "b@x.example"), row("bulk1", "c@x.example")},
+			[]string{"bulk1", "bulk2", "bulk10"}, nil},
+		{"case does not sort", []string{row("beta", "a@x.example"), row("Alpha", "b@x.example"), row("alpha2", "c@x.example")},
+			[]string{"Alpha", "alpha2", "beta"}, nil},
+		{"a duplicate in capitals stays the duplicate", []string{row("acme", "a@x.example"), row("ACME", "b@x.example")},
+			[]string{"acme", "ACME"}, []string{"ACME"}},
+		{"a duplicate in small letters stays the duplicate", []string{row("ACME", "a@x.example"), row("acme", "b@x.example")},
+			[]string{"ACME", "acme"}, []string{"acme"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeRows(t, dir, tt.rows...)
+			s := accounts.Open(dir, &accountstest.MemKeychain{}, accounts.Options{})
+			check := func(when string, want []string) {
+				t.Helper()
+				list, err := s.List()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names, dupes []string
+				for _, a := range list {
+					names = append(names, a.Name)
+					if a.Damage != "" {
+						dupes = append(dupes, a.Name)
+					}
+				}
+				if strings.Join(names, " ") != strings.Join(want, " ") || strings.Join(dupes, " ") != strings.Join(tt.dupes, " ") {
+					t.Errorf("%s: listed %v with duplicates %v; want %v with %v", when, names, dupes, want, tt.dupes)
+				}
+			}
+			check("as read", tt.want)
+			if _, _, err := s.Link(ctx, creds("acme.atlassian.net", "z@x.example", "t"), accounts.LinkOptions{Name: "zz-other"}); err != nil {
+				t.Fatal(err)
+			}
+			check("after a write", append(append([]string(nil), tt.want...), "zz-other"))
+		})
+	}
+}
