@@ -228,7 +228,7 @@ func TestAddNoVerifyAndRotation(t *testing.T) {
 	if code != ExitFailure || !strings.Contains(out, "✗ work") || !strings.Contains(out, "0 of 1 accounts ok") {
 		t.Errorf("test: %d\n%s", code, out)
 	}
-	if _, out, _ = w.run("", "list"); !strings.Contains(out, "failed: The site refused this email and token.") {
+	if _, out, _ = w.run("", "list"); !strings.Contains(out, "failed: The site refused this email and token, checked") {
 		t.Errorf("list after a failed test:\n%s", out)
 	}
 	// Rotation: linking again replaces the token and keeps the name.
@@ -341,9 +341,9 @@ func TestStateWords(t *testing.T) {
 		{"never tested, expired", accounts.Account{Expires: "2026-01-01"}, "not tested yet"},
 		{"passed", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, OK: true}}, "ok, checked 1 hour ago"},
 		{"failed", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: "invalid_credentials"}},
-			"failed: The site refused this email and token., checked 1 hour ago"},
+			"failed: The site refused this email and token, checked 1 hour ago"},
 		{"failed and expired says why too", accounts.Account{Expires: "2026-01-01", LastCheck: &accounts.Check{Time: hourAgo, Kind: "invalid_credentials"}},
-			"failed: The site refused this email and token., checked 1 hour ago"},
+			"failed: The site refused this email and token, checked 1 hour ago"},
 		{"token lost", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: accounts.KindSecretMissing}}, "token missing from the keychain"},
 	}
 	for _, tt := range tests {

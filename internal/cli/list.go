@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -74,14 +75,14 @@ func stateWords(a accounts.Account, now time.Time) string {
 		return "not tested yet"
 	case !c.OK:
 		msg, _ := explain(&accounts.Error{Kind: c.Kind}, subjectOf(a))
-		return "failed: " + msg + ", checked " + humanize.Ago(c.Time, now)
+		return "failed: " + strings.TrimSuffix(msg, ".") + ", checked " + humanize.Ago(c.Time, now)
 	}
 	return "ok, checked " + humanize.Ago(c.Time, now)
 }
 
 func printList(out, errw io.Writer, list []accounts.Account, now time.Time) {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tNAME\tTYPE\tSITE\tEMAIL\tSTATUS\tTOKEN")
+	fmt.Fprintln(tw, "\tNAME\tTYPE\tSITE\tEMAIL\tSTATUS\tEXPIRY")
 	for _, a := range list {
 		expiry := ""
 		if days, ok := a.DaysLeft(now); ok {
