@@ -42,6 +42,10 @@ echo demo-token-ana | $A add --site guest --email ana@acme.example --name old-co
 echo demo-token-ana | $A add --site down --email ana@acme.example --name lost-token --no-verify >/dev/null
 secret-tool clear service atlink username ana@acme.example@down.atlassian.net
 $A test lost-token >/dev/null 2>&1 || true
+# One account of each other type: Jira Align with a Jira Align API token, and Bitbucket. Their
+# names sort after legacy, so the failed account stays the third row.
+echo 'user:661838|demo/align;token&<{' | $A add --site acme.jiraalign.com --name plan >/dev/null
+echo demo-token-ana | $A add --type bitbucket --email ana@acme.example --name repos >/dev/null
 $A list
 
 paste() { # text: paste it as a user does, from the clipboard

@@ -47,7 +47,7 @@ func (p *detailPane) build() fyne.CanvasObject {
 	p.fix = &widget.Button{Importance: widget.LowImportance, Icon: theme.ComputerIcon()}
 	p.who, p.site, p.products, p.checked, p.expiry = wrap(), wrap(), wrap(), wrap(), wrap()
 	p.typeIcon = widget.NewIcon(nil)
-	p.typeLabel = &widget.Label{Importance: widget.LowImportance}
+	p.typeLabel = &widget.Label{}
 	p.about = wrap()
 	p.use = newUseSection(p.v.u)
 	p.testBtn = &widget.Button{Text: "Test", Icon: theme.ViewRefreshIcon(), Importance: widget.HighImportance, OnTapped: p.onTest}
