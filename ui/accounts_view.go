@@ -290,8 +290,8 @@ func (v *accountsView) paintRow(r *accountRow, a accounts.Account) {
 	if a.DisplayName != "" {
 		parts = append(parts, a.DisplayName)
 	}
-	if a.Email != "" {
-		parts = append(parts, a.Email)
+	if w := whoWords(a); w != "" {
+		parts = append(parts, w)
 	}
 	site := a.Site
 	if v.grouped {

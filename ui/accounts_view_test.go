@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +53,10 @@ func TestRowsShowEveryState(t *testing.T) {
 	if _, err := h.store.SetExpiry(context.Background(), old.Name, now.AddDate(0, 0, -2).Format(accounts.DateLayout)); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := h.store.Link(context.Background(), atlassian.Credentials{Type: atlassian.TypeAlign, Site: "acme.jiraalign.com", Token: "user:661838|x"},
+		accounts.LinkOptions{Name: "plan"}); err != nil {
+		t.Fatal(err)
+	}
 	lost := h.link("acme.atlassian.net", "ed@acme.example", "t", "lost", false)
 	kc.Lose(lost.ID)
 	_, _ = h.store.Token(context.Background(), "lost")
@@ -61,6 +68,7 @@ func TestRowsShowEveryState(t *testing.T) {
 		"lost | acme.atlassian.net | Token missing from the keychain · ed@acme.example",
 		"new | wiki.atlassian.net | Not tested yet · ana@acme.example",
 		"old | acme.atlassian.net | Token expired 2 days ago · di@acme.example",
+		"plan | acme.jiraalign.com | Not tested yet · Jira Align user 661838",
 		"soon | acme.atlassian.net | Token expires in 3 days · cy@acme.example",
 	}
 	if got := h.rows(); strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -77,6 +85,36 @@ func TestRowsShowEveryState(t *testing.T) {
 	// The details of a failed account say what to do, with a button that helps.
 	selectRow(t, h, "bo")
 	h.assertShows("Wrong email or token", "The site refused this email and token.", "Open the API token page")
+}
+
+// TestRemovingADamagedRowPromisesNoMoreThanItDoes: the dialog of a damaged row does not say
+// that its token will be deleted, and removing it leaves the sound account whose id it shares.
+func TestRemovingADamagedRowPromisesNoMoreThanItDoes(t *testing.T) {
+	kc := &accountstest.MemKeychain{}
+	h := newHarness(t, kc)
+	acme := h.link("acme.atlassian.net", "ana@acme.example", anaToken, "acme", true)
+	path := filepath.Join(h.store.Dir(), accounts.IndexFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.LastIndex(data, []byte("]"))
+	twin := `,{"id":"` + acme.ID + `","name":"twin","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`
+	if err := os.WriteFile(path, append(append(append([]byte(nil), data[:i]...), twin...), data[i:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reload()
+	selectRow(t, h, "twin")
+	test.Tap(h.u.accounts.detail.removeBtn)
+	h.assertShows("Remove twin?", "drop the damaged row twin")
+	h.assertHides("delete its token from the keychain")
+	test.Tap(findButton(t, h, "Remove"))
+	if got := h.rows(); len(got) != 1 || !strings.HasPrefix(got[0], "acme |") {
+		t.Fatalf("rows after removing twin: %q", got)
+	}
+	if tok, err := kc.Get(accounts.Service, acme.ID); err != nil || tok != anaToken {
+		t.Errorf("the token of acme after removing its twin: %v", err)
+	}
 }
 
 func mustGet(t *testing.T, h *harness, name string) accounts.Account {

@@ -104,7 +104,10 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 
 	p.typeIcon.SetResource(typeIcon(a.Type))
 	p.typeLabel.SetText(typeLabel(a.Type))
-	who := orElse(a.Email, "a Jira Align API token")
+	who := whoWords(a)
+	if _, ok := a.AlignUser(); ok {
+		who += " · Jira Align API token"
+	}
 	if a.DisplayName != "" {
 		who = a.DisplayName + " · " + who
 	}

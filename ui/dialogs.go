@@ -103,8 +103,12 @@ func (u *UI) showRemove(a accounts.Account) {
 		})
 	}}
 	keep := &widget.Button{Text: "Keep it", OnTapped: func() { d.Hide() }}
+	forget := "atlink will forget " + a.Name + " (" + whoWords(a) + " on " + a.Site + ") and delete its token from the keychain."
+	if a.Damage != "" {
+		forget = "atlink will drop the damaged row " + a.Name + " from the list. It deletes the keychain item of the row only when no other account could own it."
+	}
 	content := container.NewVBox(
-		&widget.Label{Wrapping: fyne.TextWrapWord, Text: "atlink will forget " + a.Name + " (" + a.Email + " on " + a.Site + ") and delete its token from the keychain."},
+		&widget.Label{Wrapping: fyne.TextWrapWord, Text: forget},
 		&widget.Label{Wrapping: fyne.TextWrapWord, Text: "The token itself keeps working at Atlassian until you revoke it on the API token page."},
 		container.NewHBox(&widget.Button{Text: "Open the API token page", Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: func() { u.open(TokenPageURL) }}),
 		problem,

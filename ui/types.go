@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/atlink/atlink/assets"
+	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
 )
 
@@ -28,4 +29,15 @@ func typeLabel(t atlassian.Type) string {
 		return "Bitbucket"
 	}
 	return "Jira & Confluence"
+}
+
+// whoWords names the account's user in a few words: its email, or "Jira Align user 661838"
+// for a Jira Align API token linked without one.
+func whoWords(a accounts.Account) string {
+	if a.Email == "" {
+		if user, ok := a.AlignUser(); ok {
+			return "Jira Align user " + user
+		}
+	}
+	return a.Email
 }

@@ -154,7 +154,7 @@ func TestUseThisAccountForEachOtherType(t *testing.T) {
 			[]string{"Bitbucket", "Bitbucket username: ana-lima", "Workspaces: acme, tools", "/opt/atlink setup-git bitbucket", "git over HTTPS"},
 			"Open Bitbucket", "https://bitbucket.org/"},
 		{"jira align", atlassian.Credentials{Type: atlassian.TypeAlign, Site: "acme.jiraalign.com", Token: atlassiantest.AlignToken(42, "a|b")},
-			[]string{"Jira Align", "a Jira Align API token", "/opt/atlink exec acme -- PROGRAM"},
+			[]string{"Jira Align", "Jira Align user 42 · Jira Align API token", "/opt/atlink exec acme -- PROGRAM"},
 			"Open Jira Align", "https://acme.jiraalign.com"},
 	}
 	for _, tt := range tests {

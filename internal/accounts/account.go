@@ -91,6 +91,21 @@ func AccountID(site, principal string) string {
 	return strings.ToLower(principal) + "@" + site
 }
 
+// AlignUser returns the Jira Align user number ("661838") of an account linked with a Jira
+// Align API token, which names its user and nothing else; ok is false for every other account.
+func (a Account) AlignUser() (user string, ok bool) {
+	principal, _ := strings.CutSuffix(a.ID, "@"+a.Site)
+	if a.Type != atlassian.TypeAlign || !atlassian.IsAlignPrincipal(principal) {
+		return "", false
+	}
+	return strings.TrimPrefix(principal, "user-"), true
+}
+
+// OwnsKeychainItem reports whether removing the account deletes a keychain item: always for a
+// sound row; for a damaged row only when its id has atlink's shape and no sound row has the
+// same id (see RemoveRef).
+func (a Account) OwnsKeychainItem() bool { return a.keyOK }
+
 // Credentials are the account's credentials with token, for a check.
 func (a Account) Credentials(token string) atlassian.Credentials {
 	return atlassian.Credentials{Type: a.Type, Site: a.Site, Email: a.Email, Token: token}

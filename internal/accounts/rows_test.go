@@ -135,6 +135,9 @@ func TestDamagedRows(t *testing.T) {
 					t.Errorf("the sound row is %+v", a)
 				}
 			}
+			if bad.OwnsKeychainItem() != tt.deletes {
+				t.Errorf("OwnsKeychainItem = %v, want %v", bad.OwnsKeychainItem(), tt.deletes)
+			}
 			if bad.Damage != tt.damage || bad.State(s.Now()) != accounts.StateDamaged || bad.Name != tt.shownName {
 				t.Errorf("damaged row: damage %q state %q name %q; want %q damaged %q", bad.Damage, bad.State(s.Now()), bad.Name, tt.damage, tt.shownName)
 			}

@@ -450,3 +450,55 @@ func TestJSONFailuresAreJSON(t *testing.T) {
 		t.Errorf("list --json of a damaged index: exit %d %q %q", code, out, errOut)
 	}
 }
+
+// TestRemoveSaysWhatItDeleted: remove names whose token it deleted, and of a damaged row whose
+// id is a sound account's it says that no keychain item was touched, and none is.
+func TestRemoveSaysWhatItDeleted(t *testing.T) {
+	twin := `{"id":"ana@acme.example@acme.atlassian.net","name":"twin","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`
+	tests := []struct {
+		name   string
+		stdin  string
+		add    []string
+		damage string // a row added to the index by hand after the add
+		remove string
+		want   string
+		kept   bool // whether the token of the added account is still in the keychain
+	}{
+		{"an account of email and token", anaToken, []string{"--site", "acme", "--email", "ana@acme.example"}, "", "acme",
+			"✓ Removed acme (ana@acme.example on acme.atlassian.net) and its token from the keychain.", false},
+		{"a jira align token without an email", alignToken, []string{"--site", "acme.jiraalign.com", "--name", "plan"}, "", "plan",
+			"✓ Removed plan (Jira Align user 1234 on acme.jiraalign.com) and its token from the keychain.", false},
+		{"a damaged row with a sound account's id", anaToken, []string{"--site", "acme", "--email", "ana@acme.example"}, twin, "twin",
+			"✓ Removed the damaged row twin from the list; no keychain item was touched.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kc := &accountstest.MemKeychain{}
+			w := newWorld(t, kc)
+			if code, out, errOut := w.run(tt.stdin+"\n", append([]string{"add"}, tt.add...)...); code != ExitOK {
+				t.Fatalf("add: %d %q %q", code, out, errOut)
+			}
+			list, _ := w.store.List()
+			id := list[0].ID
+			if tt.damage != "" {
+				path := filepath.Join(w.store.Dir(), accounts.IndexFile)
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				i := bytes.LastIndex(data, []byte("]"))
+				data = append(append(append([]byte(nil), data[:i]...), []byte(","+tt.damage)...), data[i:]...)
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errOut := w.run("", "remove", tt.remove)
+			if code != ExitOK || !strings.HasPrefix(out, tt.want+"\n") {
+				t.Errorf("remove: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, tt.want)
+			}
+			if _, err := kc.Get(accounts.Service, id); (err == nil) != tt.kept {
+				t.Errorf("the token of %s: %v; want kept %v", id, err, tt.kept)
+			}
+		})
+	}
+}

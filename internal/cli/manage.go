@@ -94,6 +94,10 @@ The token itself stays valid at Atlassian until you revoke it at ` + TokenPageUR
 			if env.json {
 				return writeJSON(env.Out, doneReport{true, a.Name, a.Type, a.Site})
 			}
+			if !a.OwnsKeychainItem() { // a damaged row whose id may be another account's item
+				fmt.Fprintf(env.Out, "✓ Removed the damaged row %s from the list; no keychain item was touched.\n", a.Name)
+				return nil
+			}
 			fmt.Fprintf(env.Out, "✓ Removed %s (%s) and its token from the keychain.\n", a.Name, who(a))
 			fmt.Fprintf(env.Out, "  The token still works at Atlassian until you revoke it: %s\n", TokenPageURL)
 			return nil

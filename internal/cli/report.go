@@ -193,6 +193,9 @@ func productWords(st string) string {
 // who names an account for people: its email on its site, or the Jira Align user for a Jira
 // Align token linked without an email.
 func who(a accounts.Account) string {
+	if user, ok := a.AlignUser(); ok {
+		return "Jira Align user " + user + " on " + a.Site
+	}
 	if a.Email == "" {
 		return a.Site
 	}
@@ -202,8 +205,8 @@ func who(a accounts.Account) string {
 // printSuccess tells a person who the token belongs to, what answers, and how it was reached.
 func printSuccess(w io.Writer, verb string, a accounts.Account, res atlassian.Result) {
 	name := res.Identity.DisplayName
-	if principal, _ := strings.CutSuffix(a.ID, "@"+a.Site); name == "" && atlassian.IsAlignPrincipal(principal) {
-		name = "Jira Align user " + strings.TrimPrefix(principal, "user-") // the token names no more
+	if user, ok := a.AlignUser(); name == "" && ok {
+		name = "Jira Align user " + user // the token names no more
 	}
 	if name == "" {
 		name = orDash(res.Identity.AccountID, "an account")
