@@ -33,7 +33,7 @@ func (v *addView) showSuccess(res atlassian.Result, cr atlassian.Credentials) {
 	var who []string
 	if id.Email != "" {
 		who = append(who, id.Email)
-	} else if cr.Email != "" {
+	} else if cr.Email != "" && !res.Noted(atlassian.NoteUserMismatch) {
 		who = append(who, cr.Email)
 	}
 	if id.AccountID != "" {

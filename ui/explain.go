@@ -193,6 +193,8 @@ func noteWords(n atlassian.Note, s subject) string {
 		return "The token works, but your Jira Align role may not read everything atlink asks (HTTP 403), so atlink knows less about you. That is fine for linking."
 	case atlassian.NoteUserNotFound:
 		return "Jira Align has no user with the email " + orElse(s.Email, "you gave") + ", so atlink cannot say whose token this is."
+	case atlassian.NoteUserMismatch:
+		return "The email " + orElse(s.Email, "you gave") + " belongs to another Jira Align user than this token's, so atlink names no one. Leave the email out, or type the token's own."
 	case atlassian.NoteNoWorkspaceScope:
 		needs := "read:workspace:bitbucket"
 		if len(n.Scopes) > 0 {

@@ -249,6 +249,8 @@ func (alignType) check(ctx context.Context, r *run, res *Result) *Error {
 	}
 	r.done(u, out, err)
 	switch {
+	case out == StatusOK && found && !sameAlignUser(r.cr.Token, id.AccountID):
+		res.note(NoteUserMismatch, StepAlignUser, nil)
 	case out == StatusOK && found:
 		res.Identity = id
 	case out == StatusOK:
@@ -259,6 +261,14 @@ func (alignType) check(ctx context.Context, r *run, res *Result) *Error {
 		res.note(NoteStepFailed, StepAlignUser, err)
 	}
 	return nil
+}
+
+// sameAlignUser reports whether the Jira Align user id found by email may be credited with
+// token: always for an Atlassian API token (Basic email:token proved the email), and for a Jira
+// Align API token only when it names that user.
+func sameAlignUser(token, id string) bool {
+	user, ok := alignUser(token)
+	return !ok || strings.TrimLeft(user, "0") == strings.TrimLeft(id, "0")
 }
 
 // alignItems reads a collection as Jira Align answers it: a JSON array, or {"value":[…]}.

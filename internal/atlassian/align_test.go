@@ -110,6 +110,8 @@ func TestAlignCheck(t *testing.T) {
 			notes: []noteWant{{atlassian.NoteRoleLimited, atlassian.StepAlign, ""}}},
 		{name: "the role may not read users: linked, nameless, with a note", site: "acme.jiraalign.com", email: "cy@acme.example", token: token,
 			product: "ok", notes: []noteWant{{atlassian.NoteRoleLimited, atlassian.StepAlignUser, ""}}},
+		{name: "jira align token with another user's email: nobody is named", site: "acme.jiraalign.com", email: "cy@acme.example", token: anaAlignToken,
+			product: "ok", notes: []noteWant{{atlassian.NoteUserMismatch, atlassian.StepAlignUser, ""}}},
 		{name: "no user with that email", site: "acme.jiraalign.com", email: "nobody@acme.example", token: anaAlignToken,
 			product: "ok", notes: []noteWant{{atlassian.NoteUserNotFound, atlassian.StepAlignUser, ""}}},
 		{name: "the user lookup fails", site: "lookup.jiraalign.com", email: "ana@acme.example", token: token,

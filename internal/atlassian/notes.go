@@ -14,6 +14,10 @@ const (
 	// NoteUserNotFound: Jira Align answered the user lookup with no user holding the account's
 	// email, so the check names no one.
 	NoteUserNotFound NoteCode = "user_not_found"
+	// NoteUserMismatch: the email given with a Jira Align API token belongs to another Jira
+	// Align user than the one the token names (user:<digits>|…), so the check names no one
+	// rather than crediting the token to that email's owner.
+	NoteUserMismatch NoteCode = "user_mismatch"
 	// NoteNoWorkspaceScope: Bitbucket refused to list the workspaces (403): the token lacks
 	// read:workspace:bitbucket. Scopes holds what Bitbucket named as required.
 	NoteNoWorkspaceScope NoteCode = "no_workspace_scope"
@@ -33,6 +37,16 @@ type Note struct {
 	// Scopes are the scopes the answer named as required, for NoteNoWorkspaceScope (cleaned,
 	// at most MaxScopes).
 	Scopes []string `json:"scopes,omitempty"`
+}
+
+// Noted reports whether the check added a note with code.
+func (res Result) Noted(code NoteCode) bool {
+	for _, n := range res.Notes {
+		if n.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // note adds a note for a step's failure e: code, or NoteStepFailed when code is empty.

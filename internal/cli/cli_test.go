@@ -58,7 +58,8 @@ func newWorld(t *testing.T, kc accounts.Keychain) *world {
 	fake.SetSite("evil.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("evil"), Users: []atlassiantest.User{
 		{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: hostileName}}})
 	fake.SetAlignSite("acme.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
-		{ID: 1234, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", APIToken: anaToken, AlignToken: alignToken}}})
+		{ID: 1234, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", APIToken: anaToken, AlignToken: alignToken},
+		{ID: 8, Email: "cy@acme.example", FirstName: "Cy", LastName: "Dias"}}})
 	fake.SetAlignSite("align.acme-corp.example", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{
 		{ID: 77, Email: "ana@acme.example", FirstName: "Ana", LastName: "Lima", AlignToken: atlassiantest.AlignToken(77, "corp|;&<{")}}})
 	fake.SetAlignSite("strict.jiraalign.com", &atlassiantest.AlignSite{Users: []atlassiantest.AlignUser{

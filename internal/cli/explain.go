@@ -250,6 +250,8 @@ func noteWords(n atlassian.Note, a accounts.Account) string {
 		return "the token works, but your Jira Align role may not read every list (HTTP 403), so atlink could not learn more about you"
 	case atlassian.NoteUserNotFound:
 		return "Jira Align has no user with the email " + orDash(a.Email, "given") + ", so atlink cannot say who the token belongs to"
+	case atlassian.NoteUserMismatch:
+		return "the email " + orDash(a.Email, "given") + " belongs to another Jira Align user than this token's, so atlink names no one; leave the email out, or give the token's own"
 	case atlassian.NoteNoWorkspaceScope:
 		needs := "read:workspace:bitbucket"
 		if len(n.Scopes) > 0 {

@@ -214,7 +214,7 @@ func printSuccess(w io.Writer, verb string, a accounts.Account, res atlassian.Re
 	switch {
 	case res.Identity.Email != "":
 		name += " <" + res.Identity.Email + ">"
-	case a.Email != "": // the profile hides it, or the API does not give it: the token proved it
+	case a.Email != "" && !res.Noted(atlassian.NoteUserMismatch): // the profile hides it, or the API does not give it: the token proved it
 		name += " <" + a.Email + ">"
 	}
 	at := typeOf(a.Type)
