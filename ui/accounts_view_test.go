@@ -17,6 +17,7 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
 )
 
 // findButton finds a visible button by its text; the topmost wins (a dialog's over the window's).
@@ -85,6 +86,45 @@ func TestRowsShowEveryState(t *testing.T) {
 	// The details of a failed account say what to do, with a button that helps.
 	selectRow(t, h, "bo")
 	h.assertShows("Wrong email or token", "The site refused this email and token.", "Open the API token page")
+}
+
+// TestFailuresAreToldInTheirTypesWords: the detail pane explains a failed account in the words
+// of its type, not of Jira and Confluence.
+func TestFailuresAreToldInTheirTypesWords(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.fake.SetBitbucket(&atlassiantest.Bitbucket{Users: []atlassiantest.BitbucketUser{
+		{Email: "ana@acme.example", Token: anaToken, Username: "ana-lima"},
+		{Email: "bo@acme.example", Token: boToken, Username: "bo", Scopes: []string{"read:workspace:bitbucket"}}}})
+	h.fake.SetAlignSite("gone.jiraalign.com", &atlassiantest.AlignSite{NotAlign: true})
+	tests := []struct {
+		name  string
+		cr    atlassian.Credentials
+		wants []string
+		never string
+	}{
+		{"bitbucket refuses the token", atlassian.Credentials{Type: atlassian.TypeBitbucket, Site: atlassian.BitbucketHost, Email: "ana@acme.example", Token: "wrong"},
+			[]string{"Bitbucket refused this email and token.", "read:user:bitbucket"}, "The site refused"},
+		{"bitbucket scopes too narrow", atlassian.Credentials{Type: atlassian.TypeBitbucket, Site: atlassian.BitbucketHost, Email: "bo@acme.example", Token: boToken},
+			[]string{"Bitbucket accepted the token, but it lacks"}, "read:me"},
+		{"not a jira align site", atlassian.Credentials{Type: atlassian.TypeAlign, Site: "gone.jiraalign.com", Email: "ana@acme.example", Token: anaToken},
+			[]string{"Not a Jira Align site", "no Jira Align REST API answers there"}, "Atlassian Cloud site"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := fmt.Sprintf("t%d", i)
+			a, _, err := h.store.Link(context.Background(), tt.cr, accounts.LinkOptions{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.store.Test(context.Background(), a, h.u.d.Checker); err == nil {
+				t.Fatal("the check passed")
+			}
+			h.u.reload()
+			selectRow(t, h, name)
+			h.assertShows(tt.wants...)
+			h.assertHides(tt.never)
+		})
+	}
 }
 
 // TestRemovingADamagedRowPromisesNoMoreThanItDoes: the dialog of a damaged row does not say

@@ -91,7 +91,7 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 	p.problem.Hide()
 	p.fix.Hide()
 	if c := a.LastCheck; c != nil && !c.OK && !testing {
-		m := explain(kindError(c.Kind), subject{Name: a.Name, Site: a.Site, Email: a.Email})
+		m := explain(kindError(c.Kind), subjectOf(a))
 		p.problem.SetText(strings.TrimSpace(m.Text + " " + m.Hint))
 		p.problem.Show()
 		if m.Action != nil {

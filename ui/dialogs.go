@@ -33,9 +33,9 @@ func (u *UI) showRename(a accounts.Account) {
 			fyne.Do(func() {
 				save.Enable()
 				if err != nil {
-					m := explain(err, subject{Name: a.Name, Site: a.Site})
+					m := explain(err, subjectOf(a))
 					if accounts.KindOf(err) == accounts.KindNameTaken {
-						m = explain(err, subject{Name: newName, Site: a.Site})
+						m = explain(err, subject{Name: newName, Site: a.Site, Email: a.Email, Type: a.Type})
 					}
 					problem.SetText(m.Text + " " + m.Hint)
 					problem.Show()
@@ -85,7 +85,7 @@ func (u *UI) showRemove(a accounts.Account) {
 			fyne.Do(func() {
 				remove.Enable()
 				if err != nil {
-					m := explain(err, subject{Name: a.Name, Site: a.Site, Email: a.Email})
+					m := explain(err, subjectOf(a))
 					problem.SetText(m.Text + " " + m.Hint)
 					problem.Show()
 					if m.Keychain {

@@ -39,6 +39,11 @@ type subject struct {
 	Type              atlassian.Type
 }
 
+// subjectOf is the subject of an account's errors.
+func subjectOf(a accounts.Account) subject {
+	return subject{Name: a.Name, Site: a.Site, Email: a.Email, Type: a.Type}
+}
+
 var tokenPage = &action{Label: "Open the API token page", URL: TokenPageURL}
 
 // explain is the one place the window turns an error into words and a remedy. It never shows a

@@ -41,7 +41,7 @@ func stateWords(a accounts.Account, now time.Time) string {
 	case accounts.StateOK:
 		return "Working"
 	case accounts.StateFailed:
-		return explain(kindError(a.LastCheck.Kind), subject{Name: a.Name, Site: a.Site}).Title
+		return explain(kindError(a.LastCheck.Kind), subjectOf(a)).Title
 	case accounts.StateExpiring:
 		return "Token " + humanize.Expiry(days)
 	case accounts.StateExpired:

@@ -246,7 +246,7 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 		}
 		if o.Err != nil && !r.keychainSaid {
 			a := v.all[i]
-			if m := explain(o.Err, subject{Name: a.Name, Site: a.Site, Email: a.Email}); m.Keychain {
+			if m := explain(o.Err, subjectOf(a)); m.Keychain {
 				r.keychainSaid = true
 				v.u.showBanner(m)
 			}

@@ -95,7 +95,7 @@ func (s *useSection) onCopyToken() {
 		fyne.Do(func() {
 			s.copyToken.Enable()
 			if err != nil {
-				m := explain(err, subject{Name: ref.Name, Site: s.account.Site, Email: s.account.Email})
+				m := explain(err, subject{Name: ref.Name, Site: s.account.Site, Email: s.account.Email, Type: s.account.Type})
 				s.problem.SetText(m.Text + " " + m.Hint)
 				s.problem.Show()
 				if m.Keychain {
