@@ -127,6 +127,25 @@ func TestFailuresAreToldInTheirTypesWords(t *testing.T) {
 	}
 }
 
+// TestRemovingAJiraAlignTokenSaysWhereToRevokeIt: a Jira Align API token is revoked in Jira
+// Align, not on Atlassian's API token page.
+func TestRemovingAJiraAlignTokenSaysWhereToRevokeIt(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	if _, _, err := h.store.Link(context.Background(), atlassian.Credentials{Type: atlassian.TypeAlign, Site: "acme.jiraalign.com", Token: "user:661838|x"},
+		accounts.LinkOptions{Name: "plan"}); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reload()
+	selectRow(t, h, "plan")
+	test.Tap(h.u.accounts.detail.removeBtn)
+	h.assertShows("Remove plan?", "(Jira Align user 661838 on acme.jiraalign.com)", "keeps working in Jira Align until you revoke it there")
+	h.assertHides("Open the API token page")
+	test.Tap(findButton(t, h, "Open acme.jiraalign.com"))
+	if len(h.opened) != 1 || h.opened[0] != "https://acme.jiraalign.com" {
+		t.Errorf("opened %v", h.opened)
+	}
+}
+
 // TestRemovingADamagedRowPromisesNoMoreThanItDoes: the dialog of a damaged row does not say
 // that its token will be deleted, and removing it leaves the sound account whose id it shares.
 func TestRemovingADamagedRowPromisesNoMoreThanItDoes(t *testing.T) {

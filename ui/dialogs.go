@@ -107,10 +107,15 @@ func (u *UI) showRemove(a accounts.Account) {
 	if a.Damage != "" {
 		forget = "atlink will drop the damaged row " + a.Name + " from the list. It deletes the keychain item of the row only when no other account could own it."
 	}
+	revoke, page, pageURL := "The token itself keeps working at Atlassian until you revoke it on the API token page.", "Open the API token page", TokenPageURL
+	if _, ok := a.AlignUser(); ok {
+		revoke = "The token itself keeps working in Jira Align until you revoke it there: your profile, API tokens."
+		page, pageURL = "Open "+a.Site, "https://"+a.Site
+	}
 	content := container.NewVBox(
 		&widget.Label{Wrapping: fyne.TextWrapWord, Text: forget},
-		&widget.Label{Wrapping: fyne.TextWrapWord, Text: "The token itself keeps working at Atlassian until you revoke it on the API token page."},
-		container.NewHBox(&widget.Button{Text: "Open the API token page", Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: func() { u.open(TokenPageURL) }}),
+		&widget.Label{Wrapping: fyne.TextWrapWord, Text: revoke},
+		container.NewHBox(&widget.Button{Text: page, Icon: theme.ComputerIcon(), Importance: widget.LowImportance, OnTapped: func() { u.open(pageURL) }}),
 		problem,
 	)
 	d = dialog.NewCustomWithoutButtons("Remove "+a.Name+"?", content, u.win)

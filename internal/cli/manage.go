@@ -99,6 +99,10 @@ The token itself stays valid at Atlassian until you revoke it at ` + TokenPageUR
 				return nil
 			}
 			fmt.Fprintf(env.Out, "✓ Removed %s (%s) and its token from the keychain.\n", a.Name, who(a))
+			if _, ok := a.AlignUser(); ok {
+				fmt.Fprintf(env.Out, "  The token still works in Jira Align until you revoke it there: your profile, API tokens, at https://%s\n", a.Site)
+				return nil
+			}
 			fmt.Fprintf(env.Out, "  The token still works at Atlassian until you revoke it: %s\n", TokenPageURL)
 			return nil
 		},
