@@ -144,7 +144,8 @@ func (v *addView) check(f *field, err error) {
 }
 
 func (v *addView) problem(f *field, err error) {
-	v.hint(f, explain(err, subject{Type: v.at.Type()}).Text, widget.DangerImportance)
+	m := explain(err, subject{Type: v.at.Type(), Site: v.site.entry.Text})
+	v.hint(f, strings.TrimSpace(m.Text+" "+m.Hint), widget.DangerImportance)
 }
 
 func (v *addView) hint(f *field, text string, imp widget.Importance) {

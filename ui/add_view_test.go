@@ -77,6 +77,8 @@ func TestInvalidInputShowsMessagesAndKeepsLinkDisabled(t *testing.T) {
 		want                              string
 	}{
 		{"not an atlassian site", "github.com", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "not an Atlassian Cloud site"},
+		{"a company's own host may be jira align", "https://align.acme-corp.example/RoadmapsEpic", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site },
+			"cannot be linked. If it is Jira Align under your company's own name, choose Jira Align above."},
 		{"site with a port", "acme.atlassian.net:8443", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "no port"},
 		{"empty site", "", "ana@acme.example", anaToken, "", func(v *addView) *field { return v.site }, "Type your site"},
 		{"two emails", "acme", "ana@acme.example, bo@acme.example", anaToken, "", func(v *addView) *field { return v.email }, "one email address"},

@@ -62,7 +62,11 @@ func explain(err error, s subject) message {
 	}
 	switch accounts.KindOf(err) {
 	case atlassian.KindInvalidInput:
-		return message{Title: "Check the form", Text: sentence(detail)}
+		m := message{Title: "Check the form", Text: sentence(detail)}
+		if ae.Field == atlassian.FieldSite && s.Type == atlassian.TypeCloud && atlassian.MaybeOwnAlignHost(s.Site) {
+			m.Hint = "If it is Jira Align under your company's own name, choose Jira Align above."
+		}
+		return m
 	case atlassian.KindSiteNotFound:
 		if s.Type == atlassian.TypeAlign {
 			return message{Title: "Not a Jira Align site", Text: site + " answers, but no Jira Align REST API answers there.",

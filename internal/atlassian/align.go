@@ -151,6 +151,15 @@ func (alignType) ParseSite(input string, explicit bool) (SiteAddress, error) {
 	return SiteAddress{Host: host}, nil
 }
 
+// MaybeOwnAlignHost reports whether input, which a Jira and Confluence Cloud site may have
+// refused, is a host a company could serve Jira Align at under a name of its own: one the
+// Jira Align type accepts when the user says it is a Jira Align site. The surfaces then say
+// how to say so.
+func MaybeOwnAlignHost(input string) bool {
+	addr, err := alignType{}.ParseSite(input, true)
+	return err == nil && !hasSuffix(addr.Host, AlignSuffixes)
+}
+
 // checkAlignHost checks a lower-case host that ends in one of AlignSuffixes.
 func checkAlignHost(host string) error {
 	name := host

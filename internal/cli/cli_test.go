@@ -503,3 +503,33 @@ func TestRemoveSaysWhatItDeleted(t *testing.T) {
 		})
 	}
 }
+
+// TestACompanysOwnHostIsPointedToTypeAlign: a host that is no Atlassian Cloud site may be Jira
+// Align under a company's own name, and the refusal says how to link it so; an address of
+// Atlassian's own never gets that hint.
+func TestACompanysOwnHostIsPointedToTypeAlign(t *testing.T) {
+	tests := []struct {
+		name, site string
+		hint       bool
+	}{
+		{"a company's own host", "align.acme-corp.example", true},
+		{"its address pasted whole", "https://align.acme-corp.example/RoadmapsEpic", true},
+		{"an atlassian address of another product", "trello.com", false},
+		{"an address that is no host", "https://10.0.0.1/", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, &accountstest.MemKeychain{})
+			code, _, errOut := w.run(anaToken, "add", "--site", tt.site, "--email", "ana@acme.example")
+			if code != ExitUsage {
+				t.Errorf("exit %d, stderr %q", code, errOut)
+			}
+			if strings.Contains(errOut, "cannot be linked") && !strings.Contains(errOut, "cannot be linked.") {
+				t.Errorf("the refusal ends without a full stop:\n%s", errOut)
+			}
+			if got := strings.Contains(errOut, "If it is Jira Align under your company's own name, add --type align."); got != tt.hint {
+				t.Errorf("hint shown %v, want %v:\n%s", got, tt.hint, errOut)
+			}
+		})
+	}
+}

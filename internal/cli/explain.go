@@ -55,7 +55,10 @@ func explain(err error, s subject) (message, hint string) {
 	}
 	switch kindOf(err) {
 	case atlassian.KindInvalidInput:
-		return capital(detail), ""
+		if ae.Field == atlassian.FieldSite && s.Type == atlassian.TypeCloud && atlassian.MaybeOwnAlignHost(s.Site) {
+			return sentence(detail), "If it is Jira Align under your company's own name, add --type align."
+		}
+		return sentence(detail), ""
 	case atlassian.KindSiteNotFound:
 		if s.Type == atlassian.TypeAlign {
 			return "No Jira Align site answers at " + site + ".",
@@ -286,6 +289,15 @@ func orDash(s, placeholder string) string {
 		return placeholder
 	}
 	return s
+}
+
+// sentence is s with a capital first letter and a full stop, unless it ends in one already.
+func sentence(s string) string {
+	s = capital(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
 }
 
 func capital(s string) string {
