@@ -146,23 +146,48 @@ func TestRemovingAJiraAlignTokenSaysWhereToRevokeIt(t *testing.T) {
 	}
 }
 
-// TestRemovingADamagedRowPromisesNoMoreThanItDoes: the dialog of a damaged row does not say
-// that its token will be deleted, and removing it leaves the sound account whose id it shares.
-func TestRemovingADamagedRowPromisesNoMoreThanItDoes(t *testing.T) {
-	kc := &accountstest.MemKeychain{}
-	h := newHarness(t, kc)
-	acme := h.link("acme.atlassian.net", "ana@acme.example", anaToken, "acme", true)
+// appendRow adds a row to the index file as a hand edit would, and shows the list anew.
+func appendRow(t *testing.T, h *harness, row string) {
+	t.Helper()
 	path := filepath.Join(h.store.Dir(), accounts.IndexFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	i := bytes.LastIndex(data, []byte("]"))
-	twin := `,{"id":"` + acme.ID + `","name":"twin","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`
-	if err := os.WriteFile(path, append(append(append([]byte(nil), data[:i]...), twin...), data[i:]...), 0o600); err != nil {
+	if err := os.WriteFile(path, append(append(append([]byte(nil), data[:i]...), ","+row...), data[i:]...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	h.u.reload()
+}
+
+// TestATypeThisAtlinkDoesNotKnowIsNotShownAsAnother: a row of an unknown type is labelled so,
+// not as Jira & Confluence, and says what to do.
+func TestATypeThisAtlinkDoesNotKnowIsNotShownAsAnother(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.link("acme.atlassian.net", "ana@acme.example", anaToken, "acme", true)
+	appendRow(t, h, `{"id":"ana@acme.example@dc.acme.example","name":"dc","type":"datacenter","site":"dc.acme.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`)
+	var row *accountRow
+	for _, r := range h.painted() {
+		if r.name.Text == "dc" {
+			row = r
+		}
+	}
+	if row == nil || row.typ.Text != "Unknown type" || !strings.HasPrefix(row.sub.Text, "A type of account this atlink does not know") {
+		t.Fatalf("the row of dc: %+v", row)
+	}
+	selectRow(t, h, "dc")
+	h.assertShows("Unknown type")
+	h.assertHides("Open Jira")
+}
+
+// TestRemovingADamagedRowPromisesNoMoreThanItDoes: the dialog of a damaged row does not say
+// that its token will be deleted, and removing it leaves the sound account whose id it shares.
+func TestRemovingADamagedRowPromisesNoMoreThanItDoes(t *testing.T) {
+	kc := &accountstest.MemKeychain{}
+	h := newHarness(t, kc)
+	acme := h.link("acme.atlassian.net", "ana@acme.example", anaToken, "acme", true)
+	appendRow(t, h, `{"id":"`+acme.ID+`","name":"twin","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`)
 	selectRow(t, h, "twin")
 	test.Tap(h.u.accounts.detail.removeBtn)
 	h.assertShows("Remove twin?", "drop the damaged row twin")

@@ -49,6 +49,9 @@ func stateWords(a accounts.Account, now time.Time) string {
 	case accounts.StateSecretMissing:
 		return "Token missing from the keychain"
 	case accounts.StateDamaged:
+		if a.Damage == accounts.DamageType {
+			return "A type of account this atlink does not know: update atlink, or remove it"
+		}
 		return "Damaged entry: remove it and link it again"
 	case accounts.StateChanging:
 		return "Being changed by another atlink"

@@ -16,8 +16,10 @@ func typeIcon(t atlassian.Type) fyne.Resource {
 		return theme.NewThemedResource(assets.TypeAlignIcon)
 	case atlassian.TypeBitbucket:
 		return theme.NewThemedResource(assets.TypeBitbucketIcon)
+	case atlassian.TypeCloud:
+		return theme.NewThemedResource(assets.TypeCloudIcon)
 	}
-	return theme.NewThemedResource(assets.TypeCloudIcon)
+	return theme.QuestionIcon()
 }
 
 // typeLabel is a type of account in a few words, for rows and choices.
@@ -27,8 +29,10 @@ func typeLabel(t atlassian.Type) string {
 		return "Jira Align"
 	case atlassian.TypeBitbucket:
 		return "Bitbucket"
+	case atlassian.TypeCloud:
+		return "Jira & Confluence"
 	}
-	return "Jira & Confluence"
+	return "Unknown type"
 }
 
 // whoWords names the account's user in a few words: its email, or "Jira Align user 661838"

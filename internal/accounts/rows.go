@@ -207,6 +207,7 @@ func cleanList(list []string, max int) []string {
 
 // cleanDamaged makes the identity fields of a damaged row safe to show.
 func cleanDamaged(a *Account) {
+	a.Type = atlassian.Type(safetext.Line(string(a.Type), maxShort))
 	a.ID = safetext.Line(a.ID, maxDamagedText)
 	a.Name = safetext.Line(a.Name, maxDamagedText)
 	a.Site = safetext.Line(a.Site, maxDamagedText)

@@ -101,6 +101,8 @@ func TestDamagedRows(t *testing.T) {
 		{"not an account at all", `"just a string"`, accounts.DamageUnreadable, "", "", false},
 		{"a type this atlink does not know", `{"id":"ana@acme.example@dc.acme.example","name":"dc","type":"datacenter","site":"dc.acme.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
 			accounts.DamageType, "dc", "ana@acme.example@dc.acme.example", false},
+		{"a type with terminal escapes, very long", `{"id":"ana@acme.example@dc.acme.example","name":"dc2","type":"\u001b[31mEVIL\u001b[0m` + strings.Repeat("y", 300) + `","site":"dc.acme.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
+			accounts.DamageType, "dc2", "ana@acme.example@dc.acme.example", false},
 		{"a Bitbucket account on another host", `{"id":"ana@acme.example@evil.example","name":"bb","type":"bitbucket","site":"evil.example","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
 			accounts.DamageSite, "bb", "ana@acme.example@evil.example", false},
 		{"a cloud account with a Jira Align user's id", `{"id":"user-42@acme.atlassian.net","name":"c42","type":"cloud","site":"acme.atlassian.net","email":"ana@acme.example","added":"2026-01-02T00:00:00Z"}`,
@@ -141,7 +143,10 @@ func TestDamagedRows(t *testing.T) {
 			if bad.Damage != tt.damage || bad.State(s.Now()) != accounts.StateDamaged || bad.Name != tt.shownName {
 				t.Errorf("damaged row: damage %q state %q name %q; want %q damaged %q", bad.Damage, bad.State(s.Now()), bad.Name, tt.damage, tt.shownName)
 			}
-			for _, f := range []string{bad.ID, bad.Name, bad.Site, bad.Email} {
+			if n := utf8.RuneCountInString(string(bad.Type)); n > 64 {
+				t.Errorf("a type of %d characters is listed", n)
+			}
+			for _, f := range []string{bad.ID, bad.Name, bad.Site, bad.Email, string(bad.Type)} {
 				if safetext.Has(f) {
 					t.Errorf("an unclean string is listed: %q", f)
 				}

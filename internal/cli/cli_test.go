@@ -345,6 +345,10 @@ func TestStateWords(t *testing.T) {
 			"failed: The site refused this email and token, checked 1 hour ago"},
 		{"failed and expired says why too", accounts.Account{Expires: "2026-01-01", LastCheck: &accounts.Check{Time: hourAgo, Kind: "invalid_credentials"}},
 			"failed: The site refused this email and token, checked 1 hour ago"},
+		{"a type this atlink does not know", accounts.Account{Type: "datacenter", Damage: accounts.DamageType},
+			"a type of account this atlink does not know (datacenter): update atlink, or remove it"},
+		{"damaged otherwise", accounts.Account{Type: atlassian.TypeCloud, Damage: accounts.DamageSite},
+			"damaged entry in the account list: remove it and link it again"},
 		{"token lost", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: accounts.KindSecretMissing}}, "token missing from the keychain"},
 	}
 	for _, tt := range tests {

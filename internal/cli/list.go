@@ -62,6 +62,9 @@ func stateWords(a accounts.Account, now time.Time) string {
 	c := a.LastCheck
 	switch a.State(now) {
 	case accounts.StateDamaged:
+		if a.Damage == accounts.DamageType {
+			return "a type of account this atlink does not know (" + string(a.Type) + "): update atlink, or remove it"
+		}
 		return "damaged entry in the account list: remove it and link it again"
 	case accounts.StateInterrupted:
 		return interruptedWords(a)
