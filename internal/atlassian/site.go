@@ -104,7 +104,7 @@ func readHost(input string, w siteWords) (string, error) {
 	if i := strings.Index(rest, "://"); i >= 0 {
 		scheme := strings.ToLower(rest[:i])
 		if scheme != "https" && scheme != "http" {
-			return "", invalid(FieldSite, "use the site's https:// address, like https://%s", w.example)
+			return "", invalid(FieldSite, "use the site's https:// address, like https://%s", hostOr(rest[i+3:], w.example))
 		}
 		rest, hasScheme = rest[i+3:], true
 	} else {
@@ -118,7 +118,7 @@ func readHost(input string, w siteWords) (string, error) {
 		if !hasScheme && strings.Count(rest, "@") == 1 && !strings.Contains(rest, ":") && !hasSuffix(strings.ToLower(rest[at+1:]), w.suffixes) {
 			return "", invalid(FieldSite, "that looks like an email address: type the address you open %s at, like %s", w.opens, w.example)
 		}
-		return "", invalid(FieldSite, "leave the user name and password out of the address: type only %s", w.example)
+		return "", invalid(FieldSite, "leave the user name and password out of the address: type only %s", hostOr(rest, w.example))
 	}
 	if strings.HasPrefix(rest, "[") || net.ParseIP(rest) != nil {
 		return "", invalid(FieldSite, "an IP address is not %s: type the name, like %s", w.what, w.example)
@@ -128,7 +128,7 @@ func readHost(input string, w siteWords) (string, error) {
 		if err == nil && net.ParseIP(host) != nil {
 			return "", invalid(FieldSite, "an IP address is not %s: type the name, like %s", w.what, w.example)
 		}
-		return "", invalid(FieldSite, "a site address takes no port number here: type only %s", w.example)
+		return "", invalid(FieldSite, "a site address takes no port number here: type only %s", hostOr(rest, w.example))
 	}
 	typed := strings.TrimSuffix(rest, ".")
 	if typed == "" {
@@ -138,6 +138,27 @@ func readHost(input string, w siteWords) (string, error) {
 		return "", invalid(FieldSite, "that is not a web address: type your site like %s", w.example)
 	}
 	return typed, nil
+}
+
+// hostOr is the host name in an address refused for its scheme, user info or port, to say
+// what to type instead; example when no well-formed host name is in it. The host is lower-cased
+// and has only letters, digits, dots and dashes, so it is safe to echo.
+func hostOr(address, example string) string {
+	host := address
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if !validDomain(host) || !strings.Contains(host, ".") {
+		return example
+	}
+	return host
 }
 
 // ParseSite is ParseSiteAddress for callers that need only the host.

@@ -274,3 +274,35 @@ func FuzzDetectType(f *testing.F) {
 		}
 	})
 }
+
+// TestRefusalsNameTheHostTyped: an address refused for its scheme, user info or port says to
+// type its own host, whichever type read it, and never echoes what came before the '@'.
+func TestRefusalsNameTheHostTyped(t *testing.T) {
+	tests := []struct {
+		name string
+		t    Type
+		in   string
+		want string
+	}{
+		{"a jira align address with a port, read as cloud", TypeCloud, "https://acme.jiraalign.com:443/", "type only acme.jiraalign.com"},
+		{"a bitbucket address with a port, read as cloud", TypeCloud, "https://bitbucket.org:443/x", "type only bitbucket.org"},
+		{"an ssh clone address", TypeCloud, "ssh://git@bitbucket.org/acme/repo.git", "like https://bitbucket.org"},
+		{"a company's jira align host with a port", TypeAlign, "https://align.acme-corp.example:8443/", "type only align.acme-corp.example"},
+		{"user and password", TypeCloud, "https://ana:s3cret.x@Acme.atlassian.net/", "type only acme.atlassian.net"},
+		{"a password with a slash", TypeCloud, "ftp://ana:s3c/ret.x@acme.atlassian.net/", "like https://acme.atlassian.net"},
+		{"no host in it", TypeAlign, "ftp://", "like https://acme.jiraalign.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at, _ := TypeOf(tt.t)
+			_, err := at.ParseSite(tt.in, true)
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindInvalidInput {
+				t.Fatalf("ParseSite(%q) = %v, want invalid_input", tt.in, err)
+			}
+			if !strings.Contains(e.Detail, tt.want) || strings.Contains(e.Detail, "s3c") {
+				t.Errorf("detail %q, want it to contain %q and no password", e.Detail, tt.want)
+			}
+		})
+	}
+}
