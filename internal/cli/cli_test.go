@@ -537,3 +537,17 @@ func TestACompanysOwnHostIsPointedToTypeAlign(t *testing.T) {
 		})
 	}
 }
+
+// TestARefusedTypeIsNoType: add --type with a type atlink does not know reports no type and
+// no products, not those of Jira and Confluence.
+func TestARefusedTypeIsNoType(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	code, out, _ := w.run(anaToken, "add", "--json", "--type", "foo", "--site", "acme", "--email", "ana@acme.example")
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitUsage {
+		t.Fatalf("exit %d %v:\n%s", code, err, out)
+	}
+	if rep["type"] != "" || len(rep["products"].(map[string]any)) != 0 || rep["kind"] != "invalid_input" {
+		t.Errorf("type %v, products %v, kind %v", rep["type"], rep["products"], rep["kind"])
+	}
+}

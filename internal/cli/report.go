@@ -69,7 +69,11 @@ func newReport(name string, res atlassian.Result, err error, s subject) checkRep
 	if r.Email == "" {
 		r.Email = s.Email
 	}
-	for _, p := range at.Products() {
+	products := at.Products()
+	if t == "" { // the type itself was refused (add --type foo): no type, no products
+		r.Type, products = "", nil
+	}
+	for _, p := range products {
 		st := res.Products[p]
 		if st == "" {
 			st = notChecked
