@@ -371,3 +371,22 @@ func TestANewTokenKeepsTheAccountsType(t *testing.T) {
 		})
 	}
 }
+
+// TestTheNotesOfACheckStayWithTheAccount: what a passing check could not learn is shown in the
+// detail pane later, and workspaces the token may not list do not read as none.
+func TestTheNotesOfACheckStayWithTheAccount(t *testing.T) {
+	h := newHarness(t, &accountstest.MemKeychain{})
+	h.addTypeSites()
+	a, _, err := h.store.Link(context.Background(), atlassian.Credentials{Type: atlassian.TypeBitbucket, Site: atlassian.BitbucketHost, Email: "nows@acme.example", Token: anaToken},
+		accounts.LinkOptions{Name: "bb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.Test(context.Background(), a, h.u.d.Checker); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reload()
+	selectRow(t, h, "bb")
+	h.assertShows("Workspaces: not listed: the token may not list them", "The token may not list your workspaces: it lacks read:workspace:bitbucket")
+	h.assertHides("none listed")
+}

@@ -206,10 +206,18 @@ func aboutWords(a accounts.Account) string {
 	}
 	if a.Type == atlassian.TypeBitbucket && a.LastCheck != nil && a.LastCheck.OK {
 		ws := "none listed"
-		if len(a.Workspaces) > 0 {
+		switch {
+		case len(a.Workspaces) > 0:
 			ws = strings.Join(a.Workspaces, ", ")
+		case a.LastCheck.Noted(atlassian.NoteNoWorkspaceScope):
+			ws = "not listed: the token may not list them"
 		}
 		parts = append(parts, "Workspaces: "+ws)
+	}
+	if c := a.LastCheck; c != nil && c.OK {
+		for _, n := range c.Notes {
+			parts = append(parts, noteWords(n, subjectOf(a)))
+		}
 	}
 	return strings.Join(parts, "\n")
 }

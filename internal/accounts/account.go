@@ -81,6 +81,22 @@ type Check struct {
 	OK       bool              `json:"ok"`
 	Kind     Kind              `json:"kind,omitempty"`
 	Products map[string]string `json:"products,omitempty"`
+	// Notes are what a passing check could not learn (a Jira Align role that may not read a
+	// list, Bitbucket workspaces the token may not list …), at most maxNotes, one per code.
+	Notes []atlassian.Note `json:"notes,omitempty"`
+}
+
+// Noted reports whether the check added a note with code.
+func (c *Check) Noted(code atlassian.NoteCode) bool {
+	if c == nil {
+		return false
+	}
+	for _, n := range c.Notes {
+		if n.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // AccountID returns the id, and keychain user, of the account of principal on site: for

@@ -30,6 +30,7 @@ const (
 	maxDisplayName = 256
 	maxAccountID   = 128
 	maxShort       = 64
+	maxNotes       = 8
 	maxDamagedText = 256
 	maxListed      = 100 // workspaces, Jira products
 )
@@ -187,6 +188,19 @@ func cleanSound(a *Account) {
 				clean[safetext.Line(p, maxShort)] = safetext.Line(st, maxShort)
 			}
 			c.Products = clean
+		}
+		if len(c.Notes) > maxNotes {
+			c.Notes = c.Notes[:maxNotes]
+		}
+		for i := range c.Notes {
+			n := &c.Notes[i]
+			n.Code = atlassian.NoteCode(safetext.Line(string(n.Code), maxShort))
+			n.Step = atlassian.Step(safetext.Line(string(n.Step), maxShort))
+			n.Kind = atlassian.Kind(safetext.Line(string(n.Kind), maxShort))
+			n.Scopes = cleanList(n.Scopes, maxListed)
+			if n.Status < 0 || n.Status > 999 {
+				n.Status = 0
+			}
 		}
 	}
 }

@@ -195,6 +195,13 @@ func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time
 			c.Products[string(p)] = st
 		}
 	}
+	seen := map[atlassian.NoteCode]bool{}
+	for _, n := range res.Notes {
+		if !seen[n.Code] && len(c.Notes) < maxNotes {
+			seen[n.Code] = true
+			c.Notes = append(c.Notes, n)
+		}
+	}
 	a.LastCheck = c
 	if c.OK {
 		a.Via = res.Via

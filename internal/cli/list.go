@@ -80,6 +80,9 @@ func stateWords(a accounts.Account, now time.Time) string {
 		msg, _ := explain(&accounts.Error{Kind: c.Kind}, subjectOf(a))
 		return "failed: " + strings.TrimSuffix(msg, ".") + ", checked " + humanize.Ago(c.Time, now)
 	}
+	if len(c.Notes) > 0 { // 'atlink test NAME' says what
+		return "ok with a note, checked " + humanize.Ago(c.Time, now)
+	}
 	return "ok, checked " + humanize.Ago(c.Time, now)
 }
 

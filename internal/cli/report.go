@@ -139,6 +139,7 @@ type listEntry struct {
 	LastChecked  *time.Time     `json:"last_checked"`
 	LastOK       *bool          `json:"last_ok"`
 	LastKind     string         `json:"last_kind"`
+	LastNotes    []string       `json:"last_notes,omitempty"`
 	Expires      string         `json:"expires"`
 }
 
@@ -149,9 +150,15 @@ func newListEntry(a accounts.Account, now time.Time) listEntry {
 		State: string(a.State(now)),
 	}
 	e.Username, e.Workspaces, e.JiraProducts = typeFields(a.Type, a.Username, a.Workspaces, a.JiraProducts)
+	if a.Workspaces == nil && a.LastCheck.Noted(atlassian.NoteNoWorkspaceScope) {
+		e.Workspaces = nil // never listed, which is not "none"
+	}
 	if c := a.LastCheck; c != nil {
 		t, ok := c.Time, c.OK
 		e.LastChecked, e.LastOK, e.LastKind = &t, &ok, string(c.Kind)
+		for _, n := range c.Notes {
+			e.LastNotes = append(e.LastNotes, string(n.Code))
+		}
 	}
 	return e
 }

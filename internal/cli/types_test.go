@@ -52,6 +52,11 @@ func TestLinkEveryType(t *testing.T) {
 			map[string]any{"name": "bb", "type": "bitbucket", "site": "bitbucket.org"},
 			[]string{"✓ bb"},
 			map[string]string{"bitbucket": "ok"}},
+		{"a bitbucket token that may not list workspaces is linked with a note", "no-ws-scope",
+			[]string{"--type", "bitbucket", "--email", "di@acme.example", "--name", "bb-di"},
+			map[string]any{"name": "bb-di", "type": "bitbucket", "username": "di", "notes": []any{"no_workspace_scope"}},
+			[]string{"✓ bb-di", "the token may not list your workspaces"},
+			map[string]string{"bitbucket": "ok"}},
 		{"a jira align role that may read no list is linked with a note", anaToken,
 			[]string{"--site", "strict.jiraalign.com", "--email", "ana@acme.example"},
 			map[string]any{"name": "strict", "type": "align", "notes": []any{"role_limited"}},
@@ -90,7 +95,16 @@ func TestLinkEveryType(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 || list[0]["type"] != tt.want["type"] {
 				t.Errorf("list --json: %v\n%s", err, out)
 			}
-			if tt.want["type"] == "bitbucket" && list[0]["username"] != "ana-lima" {
+			if notes := tt.want["notes"]; notes != nil && !reflect.DeepEqual(list[0]["last_notes"], notes) {
+				t.Errorf("list --json last_notes = %v, want %v", list[0]["last_notes"], notes)
+			}
+			if _, out, _ := w.run("", "list"); (tt.want["notes"] != nil) != strings.Contains(out, "ok with a note, checked") {
+				t.Errorf("list does not say whether the check left a note:\n%s", out)
+			}
+			if ws, listed := list[0]["workspaces"]; tt.want["type"] == "bitbucket" && listed != (tt.want["notes"] == nil) {
+				t.Errorf("list --json workspaces = %v (present %v): unlisted workspaces must not read as none", ws, listed)
+			}
+			if tt.want["type"] == "bitbucket" && list[0]["username"] != tt.want["username"] && tt.want["username"] != nil {
 				t.Errorf("list --json lost the Bitbucket username:\n%s", out)
 			}
 			if code, out, _ = w.run("", "token", name); code != ExitOK || out != tt.stdin+"\n" {
