@@ -159,6 +159,12 @@ func explain(err error, s subject) (message, hint string) {
 		return "git is not installed, or not on PATH.", "Install git (on Debian and Ubuntu: sudo apt install git), then run this again."
 	case handoff.KindGitFailed:
 		return "git refused to change its configuration: " + detail + ".", "Check that your global git configuration (~/.gitconfig) is writable and valid."
+	case handoff.KindGitWouldStore:
+		return "atlink gave git no token for Bitbucket: git would also hand it to the credential helper " + detail + ", which may save it in plain text (credential.helper=store writes ~/.git-credentials).",
+			"Remove that helper where it is set ('git config --show-origin --get-regexp credential' shows where), or run 'atlink setup-git' again when it is in your global configuration."
+	case handoff.KindNoGitAccount:
+		return "atlink gave git no token for Bitbucket: " + detail + ".",
+			"Choose one with 'atlink setup-git NAME', or put the Bitbucket username in the remote's URL (https://USERNAME@bitbucket.org/…)."
 	case handoff.KindCredentialRequest:
 		return "git sent a request atlink does not understand.", "Run git again; if it keeps happening, report it."
 	case accounts.KindIndexUnreadable:

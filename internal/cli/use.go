@@ -115,12 +115,18 @@ func newGitCredential(env *Env) *cobra.Command {
 		Short: "A git credential helper for Bitbucket Cloud (git runs it; see setup-git)",
 		Long: `A git credential helper: git runs it as configured by 'atlink setup-git'. For
 https://bitbucket.org it answers with a linked Bitbucket account: the one whose username git
-sent, else the only one, else the one named by --account. It answers nothing for any other
-host, so git asks its next helper. store and erase change nothing.`,
+sent, else the only one, else the one --account names (by id, or by name). It answers nothing
+for any other host, so git asks its next helper. store and erase change nothing.
+
+It answers nothing either while git would also hand the token to another credential helper
+(git sends every helper a credential it used, and one such as 'store' saves it in plain
+text), and says which.`,
 		Args:   cobra.ExactArgs(1),
 		Hidden: false,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h := handoff.GitHelper{Chosen: account, Accounts: func(ctx context.Context) ([]handoff.GitAccount, error) {
+			h := handoff.GitHelper{Chosen: account, Helpers: func(ctx context.Context) ([]string, error) {
+				return handoff.GitHelpers(ctx, "", nil)
+			}, Accounts: func(ctx context.Context) ([]handoff.GitAccount, error) {
 				list, err := env.Store.List()
 				if err != nil {
 					return nil, err
@@ -130,14 +136,17 @@ host, so git asks its next helper. store and erase change nothing.`,
 					if a.Type != atlassian.TypeBitbucket || a.Damage != "" {
 						continue
 					}
-					out = append(out, handoff.GitAccount{Name: a.Name, Email: a.Email, Username: a.Username,
-						Token: func(ctx context.Context) (string, error) { return env.Store.Token(ctx, a.Name) }})
+					out = append(out, handoff.GitAccount{ID: a.ID, Name: a.Name, Email: a.Email, Username: a.Username,
+						Token: func(ctx context.Context) (string, error) { return env.Store.TokenRef(ctx, a.Ref()) }})
 				}
 				return out, nil
 			}}
 			if err := h.Serve(cmd.Context(), args[0], env.In, env.rawOut); err != nil {
 				// git shows a helper's standard error; it then asks its next helper or the user.
 				printError(env.Err, err, subject{Name: account, Type: atlassian.TypeBitbucket})
+				if kindOf(err) == handoff.KindNoGitAccount {
+					return nil // no match: status 0, as the protocol asks
+				}
 				return exitError{ExitFailure}
 			}
 			return nil
@@ -154,38 +163,77 @@ func newSetupGit(env *Env) *cobra.Command {
 		Long: `Configure git (your global git configuration) to ask atlink for credentials for
 https://bitbucket.org, the way 'gh auth setup-git' does for GitHub: an empty helper entry first,
 so helpers configured before do not answer for Bitbucket, then this atlink by its absolute path.
-NAME is the Bitbucket account to use when several are linked. Running it again changes nothing.`,
+NAME is the Bitbucket account git uses when the remote's URL names no Bitbucket user; without
+NAME, the only Bitbucket account linked. atlink remembers the account itself, so renaming it
+later changes nothing. Running it again changes nothing.
+
+git hands a credential it used to every helper configured for the URL, and a helper such as
+'store' would save the token in plain text: setup-git puts atlink's entries after the others of
+your global configuration, and warns about any helper that would still get the token.`,
 		Example: `  atlink setup-git
   atlink setup-git bitbucket-work
   git clone https://bitbucket.org/acme/tools.git`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := ""
-			if len(args) == 1 {
-				a, err := env.Store.Get(args[0])
-				if err != nil {
-					return failWith(env, err, args[0])
-				}
-				if a.Type != atlassian.TypeBitbucket {
-					return failWith(env, &atlassian.Error{Kind: atlassian.KindInvalidInput,
-						Detail: a.Name + " is not a Bitbucket account: git takes credentials from atlink only for Bitbucket Cloud"}, a.Name)
-				}
-				name = a.Name
+			a, err := gitAccount(env, args)
+			if err != nil {
+				return err
 			}
 			exe, err := env.executable()
 			if err != nil {
-				return failWith(env, err, name)
+				return failWith(env, err, a.Name)
 			}
-			if err := handoff.SetupGit(cmd.Context(), handoff.GitSetup{Executable: exe, Account: name}); err != nil {
-				return failWith(env, err, name)
+			if err := handoff.SetupGit(cmd.Context(), handoff.GitSetup{Executable: exe, Account: a.ID}); err != nil {
+				return failWith(env, err, a.Name)
 			}
-			fmt.Fprintln(env.Out, "✓ git now takes credentials for https://bitbucket.org from atlink.")
-			if name != "" {
-				fmt.Fprintf(env.Out, "  When several Bitbucket accounts are linked, it uses %s.\n", name)
+			fmt.Fprintf(env.Out, "✓ git now takes credentials for https://bitbucket.org from atlink: %s (%s).\n", a.Name, who(a))
+			if helpers, err := handoff.GitHelpers(cmd.Context(), "", nil); err == nil {
+				if others := handoff.OtherHelpers(helpers); len(others) > 0 {
+					printError(env.Err, &handoff.Error{Kind: handoff.KindGitWouldStore, Detail: strings.Join(others, ", ")}, subjectOf(a))
+				}
 			}
 			return nil
 		},
 	}
+}
+
+// gitAccount is the Bitbucket account setup-git remembers: the one args names, else the only
+// one linked. Failures are printed.
+func gitAccount(env *Env, args []string) (accounts.Account, error) {
+	if len(args) == 1 {
+		a, err := env.Store.Get(args[0])
+		if err != nil {
+			return a, failWith(env, err, args[0])
+		}
+		if a.Type != atlassian.TypeBitbucket {
+			return a, failWith(env, &atlassian.Error{Kind: atlassian.KindInvalidInput,
+				Detail: a.Name + " is not a Bitbucket account: git takes credentials from atlink only for Bitbucket Cloud"}, a.Name)
+		}
+		return a, nil
+	}
+	list, err := env.Store.List()
+	if err != nil {
+		return accounts.Account{}, failWith(env, err, "")
+	}
+	var found []accounts.Account
+	for _, a := range list {
+		if a.Type == atlassian.TypeBitbucket && a.Damage == "" {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return accounts.Account{}, failWith(env, &atlassian.Error{Kind: atlassian.KindInvalidInput,
+			Detail: "no Bitbucket account is linked: link one first, with 'atlink add --type bitbucket --email EMAIL'"}, "")
+	}
+	names := make([]string, 0, len(found))
+	for _, a := range found {
+		names = append(names, a.Name)
+	}
+	return accounts.Account{}, failWith(env, &atlassian.Error{Kind: atlassian.KindInvalidInput,
+		Detail: "several Bitbucket accounts are linked (" + strings.Join(names, ", ") + "): name the one git should use, like 'atlink setup-git " + names[0] + "'"}, "")
 }
 
 // accountToken reads the account called name and its token. Failures are printed: unknown

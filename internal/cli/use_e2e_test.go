@@ -4,6 +4,7 @@ package cli_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -321,4 +322,36 @@ func TestGitTakesBitbucketCredentialsFromAtlink(t *testing.T) {
 	if out, err := fill("protocol=http\nhost=bitbucket.org\n\n"); err == nil || strings.Contains(out, w.tokens["bitbucket"]) {
 		t.Errorf("git got credentials for plain http: %v\n%s", err, out)
 	}
+
+	// A second Bitbucket account: setup-git without a name cannot choose, and says so.
+	if out, errOut, code := w.run("bo-token\n", "add", "--type", "bitbucket", "--email", "bo@acme.example", "--name", "bb-bo", "--no-verify"); code != 0 {
+		t.Fatalf("add bb-bo: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Cleanup(func() { w.run("", "remove", "bb-bo") })
+	cmd := exec.Command(w.bin, "setup-git")
+	cmd.Env = gitEnv
+	if out, err := cmd.CombinedOutput(); exitCode(err) != 2 || !strings.Contains(string(out), "Several Bitbucket accounts are linked (bb-bo, bitbucket)") {
+		t.Errorf("setup-git without a name among two accounts: %v\n%s", err, out)
+	}
+	// The account chosen is remembered by id: renamed, it still answers.
+	if _, errOut, code := w.run("", "rename", "bitbucket", "bb-work"); code != 0 {
+		t.Fatalf("rename: %s", errOut)
+	}
+	t.Cleanup(func() { w.run("", "rename", "bb-work", "bitbucket") })
+	out, err = fill("protocol=https\nhost=bitbucket.org\n\n")
+	if err != nil || !strings.Contains(out, "password="+w.tokens["bitbucket"]+"\n") {
+		t.Errorf("git credential fill after the chosen account was renamed: %v\n%s", err, out)
+	}
+}
+
+// exitCode is a finished command's exit status: 0 without an error, -1 when it did not run.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if err == nil {
+		return 0
+	}
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
 }

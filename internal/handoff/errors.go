@@ -28,6 +28,13 @@ const (
 	KindGitFailed Kind = "git_failed"
 	// KindCredentialRequest: what git sent a credential helper breaks its protocol.
 	KindCredentialRequest Kind = "credential_request"
+	// KindGitWouldStore: git would hand the token to another credential helper too (its
+	// "store"), which may save it; Detail names those helpers. The helper answered nothing.
+	KindGitWouldStore Kind = "git_would_store"
+	// KindNoGitAccount: no linked Bitbucket account answers git's request: several are linked
+	// and none was chosen, or the chosen one is gone (Detail says which). Git asks its next
+	// helper or the user; the helper's exit status stays 0, as the protocol asks.
+	KindNoGitAccount Kind = "no_git_account"
 )
 
 // Error is a failure with a stable Kind. Its text never contains a token.

@@ -180,3 +180,84 @@ func TestGitCredentialApproveAndRejectChangeNothing(t *testing.T) {
 		t.Errorf("tokens read: %v, want only the fill's", read)
 	}
 }
+
+// TestATokenGitWouldStoreIsNotGiven: git hands a credential it used to every helper of the
+// URL, so while a helper that may save it (credential.helper=store) follows atlink's, atlink
+// gives git nothing, and ~/.git-credentials never holds the token. setup-git again moves its
+// entries after a later global helper; a repository's own helper keeps atlink silent there.
+func TestATokenGitWouldStoreIsNotGiven(t *testing.T) {
+	env, log := installAtlink(t, "", "ana,ana@acme.example,ana_dev,tok-ana-1", nil)
+	home := strings.TrimPrefix(env[slices.IndexFunc(env, func(v string) bool { return strings.HasPrefix(v, "HOME=") })], "HOME=")
+	stored := filepath.Join(home, ".git-credentials")
+	request := "protocol=https\nhost=bitbucket.org\n\n"
+	use := func(dir string) (map[string]string, bool) { // fill, and approve what it got, as git does after a fetch
+		t.Helper()
+		out, err := gitIn(t, dir, env, request, "credential", "fill")
+		if err != nil || !strings.Contains(out, "password=") {
+			return nil, false
+		}
+		if _, err := gitIn(t, dir, env, out+"\n", "credential", "approve"); err != nil {
+			t.Fatal(err)
+		}
+		attrs := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			k, v, _ := strings.Cut(line, "=")
+			attrs[k] = v
+		}
+		return attrs, true
+	}
+	noFileHoldsTheToken := func() {
+		t.Helper()
+		if b, err := os.ReadFile(stored); err == nil && strings.Contains(string(b), "tok-ana-1") {
+			t.Fatalf("%s holds the token:\n%s", stored, b)
+		}
+	}
+
+	// A helper added after setup-git: a [credential] section after atlink's.
+	if _, err := git(t, env, "", "config", "--global", "credential.helper", "store"); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := use(home); ok {
+		t.Errorf("git got %v while 'store' followed atlink", got)
+	}
+	if read := tokensRead(t, log); read != nil {
+		t.Errorf("tokens read: %v, want none", read)
+	}
+	noFileHoldsTheToken()
+
+	// setup-git again puts atlink's entries last: the empty one clears 'store' for Bitbucket.
+	exe := filepath.Join(filepath.Dir(log), "o'brien tools", "atlink")
+	if err := SetupGit(context.Background(), GitSetup{Executable: exe, Env: env}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := use(home); !ok || got["password"] != "tok-ana-1" {
+		t.Errorf("after setup-git again git got %v, %v", got, ok)
+	}
+	noFileHoldsTheToken()
+	if helpers, err := GitHelpers(context.Background(), "", env); err != nil || len(OtherHelpers(helpers)) != 0 {
+		t.Errorf("helpers for Bitbucket after setup-git: %q, %v", helpers, err)
+	}
+
+	// A repository's own helper comes after every global one.
+	repo := filepath.Join(home, "repo")
+	if _, err := git(t, env, "", "init", "-q", repo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gitIn(t, repo, env, "", "config", "credential.helper", "store"); err != nil {
+		t.Fatal(err)
+	}
+	tokensRead(t, log)
+	if got, ok := use(repo); ok {
+		t.Errorf("in a repository with its own 'store' helper git got %v", got)
+	}
+	if read := tokensRead(t, log); read != nil {
+		t.Errorf("tokens read: %v, want none", read)
+	}
+	noFileHoldsTheToken()
+}
+
+// gitIn runs the real git in dir with env and returns its standard output.
+func gitIn(t *testing.T, dir string, env []string, stdin string, args ...string) (string, error) {
+	t.Helper()
+	return git(t, env, stdin, append([]string{"-C", dir}, args...)...)
+}

@@ -16,6 +16,7 @@ const TokenUser = "x-bitbucket-api-token-auth"
 
 // GitAccount is a linked Bitbucket account the helper may answer with.
 type GitAccount struct {
+	ID       string // the account's id in atlink, which a rename does not change
 	Name     string // the account's name in atlink
 	Email    string
 	Username string // the Bitbucket username, "" when not known
@@ -30,7 +31,8 @@ func (req Request) ForBitbucket() bool {
 }
 
 // Choose picks the account that answers req, from accounts (in the index's order), with
-// chosen the name remembered by SetupGit ("" for none):
+// chosen the account remembered by SetupGit, by id (or by name, as atlink once wrote it; ""
+// for none):
 //
 //  1. req not for https://bitbucket.org: none, so git asks its next helper;
 //  2. git sent a username (not TokenUser): the account with that Bitbucket username (or that
@@ -69,9 +71,27 @@ func Choose(req Request, accounts []GitAccount, chosen string) (GitAccount, bool
 	return named(left, chosen)
 }
 
-func named(accounts []GitAccount, name string) (GitAccount, bool) {
+// named finds the account chosen names: an id (ids hold '@', names never) or a name.
+// noAccount says why no account answers: nil when none is linked (git simply asks on).
+func noAccount(accounts []GitAccount, chosen string) error {
+	if len(accounts) == 0 {
+		return nil
+	}
+	if chosen != "" {
+		if _, ok := named(accounts, chosen); !ok {
+			return &Error{Kind: KindNoGitAccount, Detail: "the Bitbucket account chosen for git is no longer linked"}
+		}
+	}
+	names := make([]string, 0, len(accounts))
 	for _, a := range accounts {
-		if name != "" && a.Name == name {
+		names = append(names, a.Name)
+	}
+	return &Error{Kind: KindNoGitAccount, Detail: "several Bitbucket accounts are linked (" + strings.Join(names, ", ") + ") and none was chosen for git"}
+}
+
+func named(accounts []GitAccount, chosen string) (GitAccount, bool) {
+	for _, a := range accounts {
+		if chosen != "" && (a.ID == chosen || !strings.Contains(chosen, "@") && a.Name == chosen) {
 			return a, true
 		}
 	}
@@ -86,18 +106,25 @@ type GitHelper struct {
 	// Accounts lists the linked Bitbucket accounts. It is called only for a get request for
 	// https://bitbucket.org.
 	Accounts func(ctx context.Context) ([]GitAccount, error)
-	// Chosen is the account name SetupGit remembered (the --account of the helper's command),
-	// or "".
+	// Chosen is the account SetupGit remembered (the --account of the helper's command): its
+	// id, or the name atlink wrote there once; "" for none.
 	Chosen string
+	// Helpers, when not nil, returns the credential helpers git uses for Bitbucket where it
+	// runs (GitHelpers); the helper answers only when atlink's are the only ones.
+	Helpers func(ctx context.Context) ([]string, error)
 }
 
 // Serve answers one operation of git's: for "get" it reads the request from in and, when
 // Choose finds an account, reads that account's token and writes username (its Bitbucket
-// username, or TokenUser) and password to out. For another host or no match it writes
-// nothing and returns nil, so git asks its next helper or the user. "store", "erase" and any
-// operation it does not know change nothing and return nil, as the protocol asks; their input
-// is read and dropped. Errors come from reading the request (KindCredentialRequest), from
-// Accounts and Token (their own kinds; nothing is written then), or from writing.
+// username, or TokenUser) and password to out. For another host it writes nothing and returns
+// nil, so git asks its next helper or the user. "store", "erase" and any operation it does not
+// know change nothing and return nil, as the protocol asks; their input is read and dropped.
+//
+// Errors (nothing is written with any of them): KindNoGitAccount when Bitbucket accounts are
+// linked but none answers (several and none chosen, or the chosen one is gone), so the user
+// learns why git asks for a password; KindGitWouldStore when git would also give the token to
+// another helper (Helpers); KindCredentialRequest for a request that breaks the protocol; the
+// kinds of Accounts, Helpers and Token; a failure to write.
 func (h GitHelper) Serve(ctx context.Context, op string, in io.Reader, out io.Writer) error {
 	if op != "get" {
 		_, _ = io.Copy(io.Discard, io.LimitReader(in, MaxRequestBytes))
@@ -113,7 +140,22 @@ func (h GitHelper) Serve(ctx context.Context, op string, in io.Reader, out io.Wr
 	}
 	a, ok := Choose(req, accounts, h.Chosen)
 	if !ok {
-		return nil
+		if req.Username != "" && req.Username != TokenUser {
+			return nil // the URL names a user atlink does not know: git asks on, rightly
+		}
+		return noAccount(accounts, h.Chosen)
+	}
+	if h.Helpers != nil {
+		helpers, err := h.Helpers(ctx)
+		if err != nil {
+			return err
+		}
+		if others := OtherHelpers(helpers); len(others) > 0 {
+			return &Error{Kind: KindGitWouldStore, Detail: strings.Join(others, ", ")}
+		}
+	}
+	if a.Username != "" && !validUsername(a.Username) {
+		return invalid("username", "the Bitbucket username atlink holds for "+a.Name+" has the wrong shape: test the account again")
 	}
 	token, err := a.Token(ctx)
 	if err != nil {

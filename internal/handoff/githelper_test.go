@@ -38,9 +38,9 @@ func (f *fakeBitbucket) list(context.Context) ([]GitAccount, error) {
 }
 
 var (
-	ana   = GitAccount{Name: "ana", Email: "ana@acme.example", Username: "ana_dev"}
-	bob   = GitAccount{Name: "bob", Email: "bob@acme.example", Username: "bob_ops"}
-	nouse = GitAccount{Name: "nouser", Email: "carla@acme.example"} // username not known
+	ana   = GitAccount{ID: "ana@acme.example@bitbucket.org", Name: "ana", Email: "ana@acme.example", Username: "ana_dev"}
+	bob   = GitAccount{ID: "bob@acme.example@bitbucket.org", Name: "bob", Email: "bob@acme.example", Username: "bob_ops"}
+	nouse = GitAccount{ID: "carla@acme.example@bitbucket.org", Name: "nouser", Email: "carla@acme.example"} // username not known
 )
 
 func TestChoose(t *testing.T) {
@@ -104,8 +104,10 @@ func TestGitHelperServe(t *testing.T) {
 			[]GitAccount{bob, ana}, "bob", "username=ana_dev\npassword=token-ana\n", []string{"ana"}},
 		{"another host: nothing", "get", "protocol=https\nhost=github.com\n\n",
 			[]GitAccount{ana}, "ana", "", nil},
-		{"no match: nothing", "get", "protocol=https\nhost=bitbucket.org\n\n",
+		{"a username no account has: nothing", "get", "protocol=https\nhost=bitbucket.org\nusername=dora\n\n",
 			[]GitAccount{ana, bob}, "", "", nil},
+		{"the chosen account by its id, which a rename keeps", "get", "protocol=https\nhost=bitbucket.org\n\n",
+			[]GitAccount{ana, bob, nouse}, bob.ID, "username=bob_ops\npassword=token-bob\n", []string{"bob"}},
 		{"store changes nothing", "store", "protocol=https\nhost=bitbucket.org\nusername=ana_dev\npassword=typed\n\n",
 			[]GitAccount{ana}, "", "", nil},
 		{"erase changes nothing", "erase", "protocol=https\nhost=bitbucket.org\nusername=ana_dev\npassword=token-ana\n\n",
@@ -172,5 +174,32 @@ func TestGitHelperServeErrors(t *testing.T) {
 		if KindOf(err) != KindInvalidInput || out.Len() != 0 {
 			t.Fatalf("Serve wrote %q, %v", out.String(), err)
 		}
-	})
+	}) // The refusals that tell the user why git gets nothing: each reads no token.
+	get := "protocol=https\nhost=bitbucket.org\n\n"
+	tests := []struct {
+		name     string
+		accounts []GitAccount
+		chosen   string
+		helpers  []string
+		kind     Kind
+		detail   string
+	}{
+		{"several accounts, none chosen", []GitAccount{ana, bob}, "", nil, KindNoGitAccount, "several Bitbucket accounts are linked (ana, bob)"},
+		{"several accounts, the chosen one is gone", []GitAccount{ana, bob}, "gone@acme.example@bitbucket.org", nil, KindNoGitAccount, "no longer linked"},
+		{"another helper would store the token", []GitAccount{ana}, "", []string{"!'/opt/atlink' git-credential", "store"}, KindGitWouldStore, "store"},
+		{"another helper before atlink's, not cleared", []GitAccount{ana}, "", []string{"cache --timeout 900", "!'/opt/atlink' git-credential"}, KindGitWouldStore, "cache --timeout 900"},
+		{"a username of the wrong shape", []GitAccount{{ID: "x@acme.example@bitbucket.org", Name: "x", Username: "ana lima\nprotocol=x"}}, "", nil, KindInvalidInput, "username"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeBitbucket(tt.accounts...)
+			h := GitHelper{Accounts: f.list, Chosen: tt.chosen, Helpers: func(context.Context) ([]string, error) { return tt.helpers, nil }}
+			var out strings.Builder
+			err := h.Serve(context.Background(), "get", strings.NewReader(get), &out)
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != tt.kind || !strings.Contains(e.Detail+e.Field, tt.detail) || out.Len() != 0 || len(f.read) != 0 {
+				t.Fatalf("Serve wrote %q, read %v, returned %v; want %s mentioning %q", out.String(), f.read, err, tt.kind, tt.detail)
+			}
+		})
+	}
 }

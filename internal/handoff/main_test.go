@@ -51,7 +51,7 @@ func gitCredentialMain(args []string) int {
 		return 2
 	}
 	args = args[1:]
-	h := GitHelper{Accounts: fakeAccounts}
+	h := GitHelper{Accounts: fakeAccounts, Helpers: func(ctx context.Context) ([]string, error) { return GitHelpers(ctx, "", nil) }}
 	if len(args) == 3 && args[0] == "--"+AccountFlag {
 		h.Chosen, args = args[1], args[2:]
 	}
@@ -61,6 +61,9 @@ func gitCredentialMain(args []string) int {
 	}
 	if err := h.Serve(context.Background(), args[0], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "atlink:", KindOf(err))
+		if KindOf(err) == KindNoGitAccount {
+			return 0
+		}
 		return 1
 	}
 	return 0

@@ -30,7 +30,7 @@ type GitSetup struct {
 	// Executable is the absolute path of this atlink (os.Executable, symlinks resolved or
 	// not: git runs whatever the path names).
 	Executable string
-	// Account is the account name to answer with when git names no user and several
+	// Account is the id of the account to answer with when git names no user and several
 	// Bitbucket accounts are linked, or "" for none.
 	Account string
 	// Git is the path of git; "" looks "git" up on PATH.
@@ -46,13 +46,18 @@ type GitSetup struct {
 // one, which makes git forget the helpers configured before it for that URL (so they do not
 // answer first), then
 //
-//	!'/abs/path/atlink' git-credential --account NAME
+//	!'/abs/path/atlink' git-credential --account 'ana@acme.example@bitbucket.org'
 //
-// The account name is remembered in the helper's own command line rather than in a key of its
-// own: the helper reads it from its arguments without running git again, and the choice can
-// never be left behind by a helper that was removed, or missing from one that was added.
-// When the values are already these, SetupGit writes nothing, so running it twice changes
-// nothing; otherwise it replaces every earlier value of the key. Errors: KindInvalidInput for
+// The account is remembered by its id (which a rename does not change) in the helper's own
+// command line rather than in a key of its own: the helper reads it from its arguments without
+// running git again, and the choice can never be left behind by a helper that was removed, or
+// missing from one that was added. When the values are already these and no helper of a later
+// [credential] section follows them, SetupGit writes nothing, so running it twice changes
+// nothing; otherwise it replaces every earlier value of the key, and moves the section to the
+// end of the file when helpers of a later section would follow atlink's (they would get the
+// token with git's "store": see GitHelpers), unless the section holds other keys too.
+// Helpers of a repository's own configuration are beyond it; the helper refuses to answer
+// while they are there (GitHelper.Helpers). Errors: KindInvalidInput for
 // a relative Executable or a malformed Account, KindGitMissing, KindGitFailed (with git's
 // message, cleaned, in Detail).
 func SetupGit(ctx context.Context, s GitSetup) error {
@@ -68,8 +73,26 @@ func SetupGit(ctx context.Context, s GitSetup) error {
 	if err != nil {
 		return err
 	}
-	if slices.Equal(have, []string{"", helper}) {
+	global, err := gitHelpers(ctx, git, s.Env, "--global")
+	if err != nil {
+		return err
+	}
+	later := len(OtherHelpers(global)) > 0 // helpers after atlink's, in a later section
+	if slices.Equal(have, []string{"", helper}) && !later {
 		return nil
+	}
+	if later && have != nil {
+		// Move atlink's section to the end of the file, after the others, so its empty entry
+		// clears them for Bitbucket, unless the section holds more than the helpers.
+		only, err := onlyHelpersInSection(ctx, git, s.Env)
+		if err != nil {
+			return err
+		}
+		if only {
+			if _, err := runGit(ctx, git, s.Env, "config", "--global", "--remove-section", "credential."+BitbucketURL); err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := runGit(ctx, git, s.Env, "config", "--global", "--replace-all", helperKey, ""); err != nil {
 		return err
@@ -86,11 +109,14 @@ func HelperEntry(executable, account string) (string, error) {
 		return "", invalid("executable", "git needs atlink's absolute path")
 	}
 	cmd := "!" + shellQuote(executable) + " " + HelperCommand
-	if account != "" {
-		if !validName(account) {
-			return "", invalid("name", "an account name has 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit")
-		}
+	switch {
+	case account == "":
+	case validName(account):
 		cmd += " --" + AccountFlag + " " + account
+	case validGitAccountID(account):
+		cmd += " --" + AccountFlag + " " + shellQuote(account)
+	default:
+		return "", invalid("name", "an account is named by its id (EMAIL@bitbucket.org) or by a name of 1 to 64 letters, digits, dots, dashes or underscores")
 	}
 	return cmd, nil
 }
@@ -110,6 +136,21 @@ func findGit(path string) (string, error) {
 		return "", &Error{Kind: KindGitMissing, Detail: "git is not installed, or not on PATH", Err: err}
 	}
 	return found, nil
+}
+
+// onlyHelpersInSection reports whether the global credential.https://bitbucket.org section
+// holds nothing but helper entries, so it can be removed and written again.
+func onlyHelpersInSection(ctx context.Context, git string, env []string) (bool, error) {
+	out, err := runGit(ctx, git, env, "config", "--global", "--null", "--get-regexp", `^credential\.https://bitbucket\.org\.`)
+	if err != nil {
+		return false, err
+	}
+	for _, entry := range bytes.Split(out, []byte{0}) {
+		if key, _, _ := strings.Cut(string(entry), "\n"); key != "" && key != helperKey {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // gitConfigValues returns every value of key in the global configuration (none when unset).

@@ -85,6 +85,22 @@ func validCloudID(s string) bool {
 	return true
 }
 
+// validGitAccountID accepts the id of a Bitbucket account: a lower-case email address and
+// "@bitbucket.org", at most 320 bytes, printable ASCII without spaces or quotes (it goes into
+// git's shell command for the helper, quoted).
+func validGitAccountID(s string) bool {
+	email, ok := strings.CutSuffix(s, "@"+BitbucketHost)
+	if !ok || len(s) > 320 || !strings.Contains(email, "@") || email != strings.ToLower(email) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\'' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // validUsername accepts a Bitbucket username: 1-100 of letters, digits, '-', '_' and '.'.
 func validUsername(s string) bool {
 	if s == "" || len(s) > 100 {
