@@ -201,7 +201,7 @@ func (v *addView) copyDiagnostics(copied *widget.Label) {
 	if v.rotate != nil {
 		in.Name = v.rotate.Name
 	}
-	v.u.app.Clipboard().SetContent(diagnose.Report(in))
+	v.u.clip.put(diagnose.Report(in))
 	copied.SetText("Copied to the clipboard: the steps, statuses, times, route and certificate of this check, for IT or Atlassian support. It holds no token, and your email is masked.")
 	copied.Show()
 }

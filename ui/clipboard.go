@@ -41,7 +41,7 @@ func (g *clipGuard) hold(secret, what string) {
 }
 
 func (g *clipGuard) tick(what string) {
-	if g.left <= 0 {
+	if g.left <= 0 || !g.holding() { // time is up, or something else was copied meanwhile
 		g.clear()
 		g.label.SetText("The clipboard no longer holds " + what + ".")
 		return
@@ -56,12 +56,28 @@ func (g *clipGuard) tick(what string) {
 	})
 }
 
+// put copies text that is no secret to the clipboard: the countdown of a secret it replaces
+// ends at once.
+func (g *clipGuard) put(text string) {
+	g.u.app.Clipboard().SetContent(text)
+	if g.stop != nil {
+		g.cancel()
+		g.left = 0
+		g.label.SetText("The clipboard no longer holds the token.")
+		g.sum = [sha256.Size]byte{}
+	}
+}
+
+// holding reports whether the clipboard still holds the secret.
+func (g *clipGuard) holding() bool {
+	return g.sum != ([sha256.Size]byte{}) && sha256.Sum256([]byte(g.u.app.Clipboard().Content())) == g.sum
+}
+
 // clear empties the clipboard if it still holds the secret.
 func (g *clipGuard) clear() {
 	g.cancel()
-	cb := g.u.app.Clipboard()
-	if g.sum != ([sha256.Size]byte{}) && sha256.Sum256([]byte(cb.Content())) == g.sum {
-		cb.SetContent("")
+	if g.holding() {
+		g.u.app.Clipboard().SetContent("")
 	}
 	g.sum = [sha256.Size]byte{}
 }

@@ -76,7 +76,7 @@ func (s *useSection) show(a accounts.Account) {
 		title := st.Title
 		copyBtn := &widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
 		copyBtn.OnTapped = func() {
-			s.u.app.Clipboard().SetContent(text)
+			s.u.clip.put(text)
 			copyBtn.SetText("Copied")
 		}
 		s.setups.Add(container.NewBorder(nil, nil, nil, copyBtn,
@@ -109,7 +109,7 @@ func (s *useSection) onCopyToken() {
 	})
 }
 
-func (s *useSection) onCopyEmail() { s.u.app.Clipboard().SetContent(s.account.Email) }
+func (s *useSection) onCopyEmail() { s.u.clip.put(s.account.Email) }
 
 type sitePage struct{ name, url string }
 

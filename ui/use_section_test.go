@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
@@ -90,6 +93,49 @@ func TestCopyTokenClearsTheClipboardAfterThirtySeconds(t *testing.T) {
 				t.Errorf("after 30 s the clipboard holds %q, want %q", got, tt.wantAfter)
 			}
 			h.assertShows("The clipboard no longer holds the token of acme.")
+		})
+	}
+}
+
+// TestTheCountdownEndsWithTheToken: once something else is on the clipboard, whether atlink
+// copied it or another program did, the pane no longer says the token is there.
+func TestTheCountdownEndsWithTheToken(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace func(h *harness)
+		want    string
+	}{
+		{"copy email", func(h *harness) { test.Tap(findButton(t, h, "Copy email")) }, "ana@acme.example"},
+		{"copy a set-up", func(h *harness) {
+			var copySetUp *widget.Button
+			h.visible(func(o fyne.CanvasObject) {
+				if b, ok := o.(*widget.Button); ok && copySetUp == nil && b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.ContentCopyIcon().Name() {
+					copySetUp = b
+				}
+			})
+			if copySetUp == nil {
+				t.Fatal("no set-up to copy")
+			}
+			test.Tap(copySetUp)
+		}, ""},
+		{"another program copies", func(h *harness) { h.u.app.Clipboard().SetContent("KEY-1") }, "KEY-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &fakeClock{}
+			h := newHarness(t, &accountstest.MemKeychain{}, withClock(clock))
+			h.link("acme.atlassian.net", "ana@acme.example", anaToken, "acme", false)
+			h.u.reload()
+			selectRow(t, h, "acme")
+			test.Tap(findButton(t, h, "Copy token"))
+			clock.tick()
+			tt.replace(h)
+			clock.tick()
+			h.assertHides("clears it in")
+			h.assertShows("The clipboard no longer holds the token")
+			if got := h.u.app.Clipboard().Content(); got == anaToken || tt.want != "" && got != tt.want {
+				t.Errorf("the clipboard holds %q", got)
+			}
 		})
 	}
 }
