@@ -24,8 +24,9 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/
 unset DBUS_SESSION_BUS_ADDRESS
 export ATLINK_REQUIRE_KEYCHAIN=1 LANG=en_US.UTF-8
 
+# Not exec: the EXIT trap above must run to remove the temporary home and its keyring file.
 # shellcheck disable=SC2016
-exec dbus-run-session -- bash -c '
+dbus-run-session -- bash -c '
   printf "atlink-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec "$@"
 ' with-keyring "$@" 2> >(grep -v "Failed to set fd limit" >&2)
