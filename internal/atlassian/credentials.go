@@ -107,7 +107,7 @@ func ParseToken(s string) (string, error) {
 		return "", invalid(FieldToken, "paste the API token you created")
 	}
 	if len(s) > MaxTokenBytes {
-		return "", invalid(FieldToken, "this is longer than any Atlassian API token (at most %d characters): copy the token again", MaxTokenBytes)
+		return "", invalid(FieldToken, "this is longer than any Atlassian or Jira Align API token (at most %d characters): copy the token again", MaxTokenBytes)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -110,11 +110,16 @@ func explain(err error, s subject) (message, hint string) {
 			"Sign in once at https://" + orDash(s.Site, "your site") + " in a browser and solve the CAPTCHA, then test again."
 	case atlassian.KindScopeMismatch:
 		if s.Type == atlassian.TypeBitbucket {
-			needs := "the scopes it needs"
-			if len(ae.Scopes) > 0 {
+			lacks, needs := "the scopes atlink needs", "read:user:bitbucket"
+			switch len(ae.Scopes) {
+			case 0:
+			case 1:
+				lacks, needs = "the scope "+ae.Scopes[0], ae.Scopes[0]
+			default:
 				needs = strings.Join(ae.Scopes, ", ")
+				lacks = "the scopes " + needs
 			}
-			return "Bitbucket accepted the token, but its scopes lack " + needs + ".",
+			return "Bitbucket accepted the token, but it lacks " + lacks + ".",
 				"Create a token with Create API token with scopes, app Bitbucket, with " + needs + " (and read:workspace:bitbucket to list workspaces), at " + TokenPageURL
 		}
 		return "The token works, but its scopes do not allow reading who you are.",

@@ -32,7 +32,7 @@ func newList(env *Env) *cobra.Command {
 				return writeJSON(env.Out, entries)
 			}
 			if len(list) == 0 {
-				fmt.Fprintln(env.Out, "No linked accounts yet. Link one with: atlink add --site SITE --email EMAIL")
+				fmt.Fprintln(env.Out, "No linked accounts yet. Link one with: atlink add --site SITE --email EMAIL (a Jira, Confluence or Jira Align site), or atlink add --type bitbucket --email EMAIL")
 				return nil
 			}
 			printList(env.Out, env.Err, list, env.Now())

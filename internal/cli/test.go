@@ -57,7 +57,7 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 		if f.json {
 			return writeJSON(env.Out, []checkReport{})
 		}
-		fmt.Fprintln(env.Out, "No linked accounts to test. Link one with: atlink add --site SITE --email EMAIL")
+		fmt.Fprintln(env.Out, "No linked accounts to test. Link one with: atlink add --site SITE --email EMAIL (a Jira, Confluence or Jira Align site), or atlink add --type bitbucket --email EMAIL")
 		return nil
 	}
 	checker := atlassian.NewChecker(env.HTTP)

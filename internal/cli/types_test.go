@@ -127,7 +127,7 @@ func TestFailuresOfEveryType(t *testing.T) {
 		{"bitbucket refuses a classic token", "classic-token", []string{"--type", "bitbucket", "--email", "bo@acme.example"}, ExitFailure, "invalid_credentials",
 			[]string{"Bitbucket refused this email and token", "Create API token with scopes", "read:user:bitbucket"}},
 		{"bitbucket token without the user scope", "no-user-scope", []string{"--type", "bitbucket", "--email", "cy@acme.example"}, ExitFailure, "scope_mismatch",
-			[]string{"its scopes lack read:user:bitbucket"}},
+			[]string{"it lacks the scope read:user:bitbucket"}},
 		{"a jira align token altered on the way", "user:1234|aB3/|;&<{x8", []string{"--site", "acme.jiraalign.com"}, ExitFailure, "token_altered",
 			[]string{"changed on the way", "Copy the Jira Align API token again exactly"}},
 		{"not a jira align site", anaToken, []string{"--site", "notalign.jiraalign.com", "--email", "ana@acme.example"}, ExitFailure, "site_not_found",
