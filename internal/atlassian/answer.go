@@ -153,15 +153,6 @@ func siteMessage(body []byte) string {
 	return msg
 }
 
-func holdsAny(s string, secrets []string) bool {
-	for _, x := range secrets {
-		if x != "" && strings.Contains(s, x) {
-			return true
-		}
-	}
-	return false
-}
-
 // captcha reports whether Atlassian refused a login until the user solves a CAPTCHA.
 func captcha(h http.Header) bool {
 	if h == nil {

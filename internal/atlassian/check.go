@@ -203,8 +203,10 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 
 	err := at.check(ctx, r, &res)
 	r.finish(&res)
+	r.scrubResult(&res)
 	res.Elapsed = time.Since(start)
 	if err != nil {
+		r.scrubError(err)
 		return res, err
 	}
 	return res, nil

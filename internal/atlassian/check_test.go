@@ -3,6 +3,7 @@ package atlassian_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -275,6 +276,10 @@ func TestSiteMessagesNeverQuoteTheCredentials(t *testing.T) {
 		{"the token", func(*http.Request) string { return "bad token " + token }, false},
 		{"the token after 160 characters", func(*http.Request) string { return strings.Repeat("x", 155) + " " + token }, false},
 		{"the basic credentials", func(r *http.Request) string { return "seen " + r.Header.Get("Authorization") }, false},
+		{"the token with an invisible character in it", func(*http.Request) string { return "bad token " + token[:1] + "\u200b" + token[1:] }, false},
+		{"the token with other separators and case", func(*http.Request) string {
+			return "bad token " + strings.ToLower(strings.ReplaceAll(token, "-", " "))
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -324,5 +329,42 @@ func TestCredentialsGoOnlyToTheirHosts(t *testing.T) {
 	}
 	if got := res.Steps[3]; got.Step != atlassian.StepGatewayJira || got.Outcome != "unexpected_response" || !strings.Contains(got.Detail, "does not send these credentials") {
 		t.Errorf("gateway step %+v", got)
+	}
+}
+
+// TestIdentitiesThatEchoTheTokenAreDropped: a site that names the account with its own token
+// (a hostile site, or a proxy that inspects HTTPS) gets no name shown or stored: the check
+// passes with the fields that hold it left empty.
+func TestIdentitiesThatEchoTheTokenAreDropped(t *testing.T) {
+	hidden := token[:1] + "\u200b" + token[1:]
+	tests := []struct {
+		name string
+		user func(*atlassiantest.User)
+	}{
+		{"the display name is the token", func(u *atlassiantest.User) { u.DisplayName = token }},
+		{"the display name hides the token behind an invisible character", func(u *atlassiantest.User) { u.DisplayName = "Ana " + hidden }},
+		{"the account id is the token in capitals", func(u *atlassiantest.User) { u.AccountID = strings.ToUpper(token) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := atlassiantest.NewServer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(srv.Close)
+			srv.SetSite("echo.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("echo"), Users: []atlassiantest.User{user("ana@acme.example", tt.user)}})
+			res, err := atlassian.NewChecker(srv.Client(atlassian.SameHostRedirects)).Check(context.Background(),
+				atlassian.Credentials{Site: "echo.atlassian.net", Email: "ana@acme.example", Token: token})
+			if err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			all := fmt.Sprintf("%+v", res)
+			if strings.Contains(strings.ToLower(strings.ReplaceAll(all, "\u200b", "")), strings.ToLower(token)) {
+				t.Errorf("the result holds the token: %s", all)
+			}
+			if res.Products[atlassian.Jira] != atlassian.StatusOK {
+				t.Errorf("the check did not pass: %+v", res.Products)
+			}
+		})
 	}
 }

@@ -158,6 +158,9 @@ func (r *run) start(a answer) {
 // done reports that a's step ended with outcome (StatusOK, StatusNoAccess, StatusAbsent or a
 // Kind); e is its failure, if any.
 func (r *run) done(a answer, outcome string, e *Error) {
+	if holdsAny(a.issuer, r.secrets()) { // a certificate made to carry the token
+		a.issuer = ""
+	}
 	r.mu.Lock()
 	if r.issuer == "" && hostOnly(a.host) == r.primary {
 		r.issuer = a.issuer
@@ -166,6 +169,7 @@ func (r *run) done(a answer, outcome string, e *Error) {
 	ev := Event{Step: a.step, Phase: PhaseDone, Method: http.MethodGet, URL: a.url, EmailInURL: a.emailInURL, Proxy: a.proxy,
 		Status: a.status, Elapsed: a.elapsed, Outcome: outcome, CertIssuer: a.issuer}
 	if e != nil {
+		r.scrubError(e)
 		ev.Detail = e.Detail
 	}
 	r.emit(ev)
