@@ -202,6 +202,11 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	defer cancel()
 
 	err := at.check(ctx, r, &res)
+	if err == nil && ctx.Err() != nil && cutShort(res) {
+		// The caller stopped the check (Stop, Ctrl+C, its deadline) while a product had not
+		// answered: what did answer is no verdict on the account.
+		err = &Error{Kind: timeoutOrCanceled(ctx), Site: cr.Site, Detail: "the check was stopped before every product answered"}
+	}
 	r.finish(&res)
 	r.scrubResult(&res)
 	res.Elapsed = time.Since(start)
@@ -210,6 +215,16 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// cutShort reports whether a product of res went unanswered because the check was stopped.
+func cutShort(res Result) bool {
+	for _, st := range res.Products {
+		if st == string(KindCanceled) || st == string(KindTimeout) {
+			return true
+		}
+	}
+	return false
 }
 
 // run is one Check call: the credentials, where they may go, and what its steps reported.

@@ -368,3 +368,30 @@ func TestIdentitiesThatEchoTheTokenAreDropped(t *testing.T) {
 		})
 	}
 }
+
+// TestAStoppedCheckIsNoVerdict: stopped while a product has not answered (Stop in the window,
+// Ctrl+C), a check is canceled, not passed on the strength of the product that did answer.
+func TestAStoppedCheckIsNoVerdict(t *testing.T) {
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	srv.SetSite("stuck.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("stuck"), Users: []atlassiantest.User{user("ana@acme.example", nil)},
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteConfluence: atlassiantest.ReplyHang}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx = atlassian.WithObserver(ctx, func(e atlassian.Event) {
+		if e.Step == atlassian.StepJira && e.Phase == atlassian.PhaseDone {
+			cancel() // Jira answered; Confluence never will
+		}
+	})
+	res, err := atlassian.NewChecker(srv.Client(atlassian.SameHostRedirects)).Check(ctx,
+		atlassian.Credentials{Site: "stuck.atlassian.net", Email: "ana@acme.example", Token: token})
+	if atlassian.KindOf(err) != atlassian.KindCanceled {
+		t.Errorf("Check = %v with products %v; want canceled", err, res.Products)
+	}
+	if res.Products[atlassian.Jira] != atlassian.StatusOK {
+		t.Errorf("what Jira said is lost: %v", res.Products)
+	}
+}
