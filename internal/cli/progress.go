@@ -188,7 +188,7 @@ func (w *watch) report(version, name string, res atlassian.Result, err error) st
 	if !w.started {
 		when = w.now()
 	}
-	return diagnose.Report(diagnose.Input{Version: version, Time: when, Name: name, Result: res, Err: err, Steps: w.events})
+	return diagnose.Report(diagnose.Input{Version: version, Time: when, Name: name, Result: res, Err: err, Kind: accounts.KindOf(err), Steps: w.events})
 }
 
 // watchedChecker tells its watch when the store hands it the credentials: the token has been

@@ -24,7 +24,10 @@ type Input struct {
 	Name    string    // the account's name, if linked
 	Result  atlassian.Result
 	Err     error // the check's failure, nil when it passed
-	Steps   []atlassian.Event
+	// Kind is Err's kind when the caller knows it better than atlassian.KindOf (a keychain
+	// failure before any request: accounts.KindOf); "" takes atlassian.KindOf(Err).
+	Kind  atlassian.Kind
+	Steps []atlassian.Event
 }
 
 // Report returns the report as text, lines ending in "\n".
@@ -49,8 +52,11 @@ func Report(in Input) string {
 		line("email:       %s", MaskEmail(res.Email))
 	}
 	route := "direct"
-	if res.Proxy != "" {
+	switch {
+	case res.Proxy != "":
 		route = "through the proxy " + clean(res.Proxy)
+	case !sent(in.Steps):
+		route = "none: no request was sent"
 	}
 	line("route:       %s", route)
 	if res.CertIssuer != "" {
@@ -63,7 +69,15 @@ func Report(in Input) string {
 		line("cloud id:    %s", clean(res.CloudID))
 	}
 	if in.Err != nil {
-		line("outcome:     failed: %s (HTTP %s)", atlassian.KindOf(in.Err), status(statusOf(in.Err)))
+		kind := in.Kind
+		if kind == "" {
+			kind = atlassian.KindOf(in.Err)
+		}
+		if st := statusOf(in.Err); st != 0 {
+			line("outcome:     failed: %s (HTTP %d)", kind, st)
+		} else {
+			line("outcome:     failed: %s", kind)
+		}
 	} else {
 		line("outcome:     ok in %d ms", res.Elapsed.Milliseconds())
 	}
@@ -82,6 +96,9 @@ func Report(in Input) string {
 		line("products:    %s", strings.Join(ps, " "))
 	}
 	line("steps:")
+	if !sent(in.Steps) {
+		line("  none: the check ended before its first request")
+	}
 	for _, e := range in.Steps {
 		switch e.Phase {
 		case atlassian.PhaseStart:
@@ -93,6 +110,16 @@ func Report(in Input) string {
 		}
 	}
 	return b.String()
+}
+
+// sent reports whether a request was started.
+func sent(steps []atlassian.Event) bool {
+	for _, e := range steps {
+		if e.Phase == atlassian.PhaseStart {
+			return true
+		}
+	}
+	return false
 }
 
 // MaskEmail hides the local part of an email but its first character: "a…@acme.example".

@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,23 @@ func TestReportOfRealChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReportOfACheckThatSentNothing: a check that ended before its first request (the token
+// was missing from the keychain) names the kind the caller knows, claims no route and no HTTP
+// status, and says no step ran.
+func TestReportOfACheckThatSentNothing(t *testing.T) {
+	report := diagnose.Report(diagnose.Input{Version: "test", Time: time.Now(), Name: "lost",
+		Result: atlassian.Result{Type: atlassian.TypeCloud, Site: "acme.atlassian.net", Email: "ana@acme.example"},
+		Err:    errors.New("the keychain has no item"), Kind: "secret_missing"})
+	for _, want := range []string{"outcome:     failed: secret_missing\n", "route:       none: no request was sent\n", "  none: the check ended before its first request\n"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "HTTP") || strings.Contains(report, "unexpected_response") {
+		t.Errorf("the report claims an answer:\n%s", report)
 	}
 }
 
