@@ -109,8 +109,12 @@ func ParseToken(s string) (string, error) {
 	if len(s) > MaxTokenBytes {
 		return "", invalid(FieldToken, "this is longer than any Atlassian or Jira Align API token (at most %d characters): copy the token again", MaxTokenBytes)
 	}
+	align := IsAlignToken(s) // its random part may hold any printable character but quotes, a space too
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == ' ' && align {
+			continue
+		}
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
 			return "", invalid(FieldToken, "a token has no spaces or line breaks: copy it again with the copy button")
 		}

@@ -59,6 +59,8 @@ func TestParseToken(t *testing.T) {
 		{"too long", strings.Repeat("a", MaxTokenBytes+1), "", false},
 		{"inner space", "ATATT3 secret", "", false},
 		{"inner newline", "ATATT3\nsecret", "", false},
+		{"a jira align token keeps an inner space", "user:42|a b&<{", "user:42|a b&<{", true},
+		{"a jira align token still has no line break", "user:42|a\nb", "", false},
 		{"non-ascii", "ATATT3é", "", false},
 		{"control character", "ATATT3\x01x", "", false},
 	}
