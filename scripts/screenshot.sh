@@ -70,13 +70,28 @@ again() { # leave the add view (Esc) and open a new one
   sleep 0.5
 }
 
+sizeto() { # window WxH: resize until the window keeps that size (Fyne applies its own size
+  # once shown, which can undo an early resize)
+  local w=${2%x*} h=${2#*x} i
+  for i in $(seq 50); do
+    xdotool windowsize "$1" "$w" "$h"
+    sleep 0.2
+    if xdotool getwindowgeometry "$1" | grep -q "Geometry: ${w}x${h}\$"; then
+      sleep 0.3
+      xdotool getwindowgeometry "$1" | grep -q "Geometry: ${w}x${h}\$" && return 0
+    fi
+  done
+  echo "screenshot: the window would not take the size $2" >&2
+  return 1
+}
+
 shoot() { # theme size name
   local theme=$1 size=$2 name=$3
   FYNE_THEME=$theme "$A" &
   local app=$!
   local wid
   wid=$(xdotool search --sync --onlyvisible --pid $app | head -1)
-  xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
+  sizeto "$wid" "$size"
   sleep 1.5
   import -window "$wid" "$out/accounts-$name.png"
   # The details of a failed account: the third row (legacy, a wrong token).
@@ -130,7 +145,7 @@ shoot_many() { # theme size name
   local app=$!
   local wid
   wid=$(xdotool search --sync --onlyvisible --pid $app | head -1)
-  xdotool windowsize "$wid" "${size%x*}" "${size#*x}"
+  sizeto "$wid" "$size"
   sleep 1.5
   import -window "$wid" "$out/dashboard-$name.png"
   if [ "$name" = light ]; then
@@ -146,9 +161,19 @@ shoot_many() { # theme size name
   wait $app 2>/dev/null || true
 }
 
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f paste add again shoot shoot_many); A=$A out=$out many=$many; \
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c "$(declare -f paste add again sizeto shoot shoot_many); A=$A out=$out many=$many; \
   shoot light 1024x680 light && shoot dark 1024x680 dark && shoot light 800x600 800x600 && \
   shoot_many light 1024x680 light && shoot_many dark 1024x680 dark && shoot_many light 800x600 800x600"
 rm -rf "$many"
 echo "screenshots in $out/:"
 ls -1 "$out"/*.png
+# Every picture has the size it was taken at: a window that lost its size is a failure.
+for png in "$out"/*.png; do
+  want=1024x680
+  case $png in *-800x600.png) want=800x600 ;; esac
+  got=$(identify -format '%wx%h' "$png")
+  if [ "$got" != "$want" ]; then
+    echo "screenshot: $png is $got, not $want" >&2
+    exit 1
+  fi
+done
