@@ -25,8 +25,9 @@ func newExec(env *Env) *cobra.Command {
 		Long: `Run COMMAND with the account NAME in its environment: the token is read from the keychain
 and given to the program as environment variables (ATLASSIAN_API_TOKEN, JIRA_API_TOKEN, … see
 'atlink env NAME --names'), never as an argument, so it does not show in the process list.
-Standard input, output and error pass through, SIGINT, SIGTERM and SIGHUP reach the program,
-and atlink exits with the program's exit status.
+Standard input, output and error pass through, and atlink exits with the program's exit
+status. SIGINT, SIGQUIT, SIGTERM and SIGHUP reach the program once: Ctrl+C and Ctrl+\ at a
+terminal reach it from the terminal itself, and atlink does not send them a second time.
 
 Variables of the same names already in the environment are replaced. Other programs of the same
 user can read a running program's environment (/proc/PID/environ on Linux), as with any
