@@ -29,9 +29,12 @@ Standard input, output and error pass through, and atlink exits with the program
 status. SIGINT, SIGQUIT, SIGTERM and SIGHUP reach the program once: Ctrl+C and Ctrl+\ at a
 terminal reach it from the terminal itself, and atlink does not send them a second time.
 
-Variables of the same names already in the environment are replaced. Other programs of the same
-user can read a running program's environment (/proc/PID/environ on Linux), as with any
-secret handed over this way. --timeout bounds the wait for the keychain, not the program.`,
+Every variable that atlink sets for any type of account (ATLINK_ACCOUNT and the ATLASSIAN_,
+JIRA_, CONFLUENCE_, JIRA_ALIGN_ and BITBUCKET_ names it uses) is removed from the inherited
+environment first, so a value of another account, or of an outer 'atlink exec', never pairs
+with this token. Other programs of the same user can read a running program's environment
+(/proc/PID/environ on Linux), as with any secret handed over this way. --timeout bounds the
+wait for the keychain, not the program.`,
 		Example: `  atlink exec acme -- uvx mcp-atlassian
   atlink exec acme -- sh -c 'curl -su "$JIRA_USERNAME:$JIRA_API_TOKEN" "$JIRA_URL/rest/api/3/myself"'
   atlink exec bitbucket -- ./deploy.sh`,

@@ -184,6 +184,34 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		}
 	})
 
+	t.Run("variables of another account or type do not reach the program", func(t *testing.T) {
+		// Set by hand for another site, then by an outer `atlink exec` of a cloud account.
+		cmd := w.command("", "exec", "bitbucket", "--", "env")
+		cmd.Env = append(cmd.Env, "ATLASSIAN_SITE=other.atlassian.net", "ATLASSIAN_URL=https://other.atlassian.net", "JIRA_ALIGN_URL=https://other.jiraalign.com")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("exec bitbucket: %v", err)
+		}
+		for _, name := range []string{"ATLASSIAN_SITE", "ATLASSIAN_URL", "JIRA_ALIGN_URL", "JIRA_URL"} {
+			if v, ok := vars(string(out))[name]; ok {
+				t.Errorf("exec bitbucket: %s=%s next to the Bitbucket token", name, v)
+			}
+		}
+		out2, errOut, code := w.run("", "exec", "scoped", "--", w.bin, "exec", "align", "--", "env")
+		if code != 0 {
+			t.Fatalf("nested exec: exit %d\n%s", code, errOut)
+		}
+		got := vars(out2)
+		for _, name := range []string{"ATLASSIAN_SITE", "ATLASSIAN_URL", "ATLASSIAN_CLOUD_ID", "JIRA_URL", "JIRA_API_TOKEN", "CONFLUENCE_URL", "JIRA_USERNAME"} {
+			if _, ok := got[name]; ok {
+				t.Errorf("nested exec: %s of scoped next to align's token", name)
+			}
+		}
+		if got["ATLINK_ACCOUNT"] != "align" || got["JIRA_ALIGN_API_TOKEN"] != w.tokens["align"] || got["ATLASSIAN_API_TOKEN"] != w.tokens["align"] {
+			t.Errorf("nested exec: the inner account's variables are not all there: ATLINK_ACCOUNT=%q", got["ATLINK_ACCOUNT"])
+		}
+	})
+
 	t.Run("an unknown name runs nothing", func(t *testing.T) {
 		marker := filepath.Join(t.TempDir(), "ran")
 		if _, errOut, code := w.run("", "exec", "ghost", "--", "touch", marker); code != 2 || !strings.Contains(errOut, "No linked account is called ghost") {
