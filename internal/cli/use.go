@@ -36,7 +36,12 @@ with this token. Other programs of the same user can read a running program's en
 (/proc/PID/environ on Linux), as with any secret handed over this way. --timeout bounds the
 wait for the keychain, not the program.`,
 		Example: `  atlink exec acme -- uvx mcp-atlassian
-  atlink exec acme -- sh -c 'curl -su "$JIRA_USERNAME:$JIRA_API_TOKEN" "$JIRA_URL/rest/api/3/myself"'
+
+  # curl reads the Authorization header from standard input (-H @-), and printf is the
+  # shell's own: the token is in no program's argument list
+  atlink exec acme -- sh -c 'printf "Authorization: Basic %s\n" "$(printf "%s:%s" "$JIRA_USERNAME" "$JIRA_API_TOKEN" |
+    base64 | tr -d "\n")" | curl -sS -H @- "$JIRA_URL/rest/api/3/myself"'
+
   atlink exec bitbucket -- ./deploy.sh`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts/accountstest"
+	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+	"github.com/atlink/atlink/internal/handoff"
 )
 
 // useWorld is the real binary, the real keychain and the imitation behind its proxy, with one
@@ -50,9 +52,11 @@ func newUseWorld(t *testing.T) *useWorld {
 		t.Fatal(err)
 	}
 	id := 5000 + os.Getpid()%1000
+	// Tokens with characters that shells, .env readers and curl's -K config change: atlink takes
+	// any printable character, and a Jira Align token's random part may hold any.
 	w.tokens = map[string]string{
-		"acme": "ATATT3xFfGF0-use-cloud", "scoped": "ATATT3xFfGF0-use-scoped",
-		"align": atlassiantest.AlignToken(id, `u$e|/;&<{"x`[:9]), "bitbucket": "ATATT3xFfGF0-use-bitbucket",
+		"acme": `ATATT3xFfGF0-use\cloud"`, "scoped": "ATATT3xFfGF0-use-scoped",
+		"align": atlassiantest.AlignToken(id, `u$e|/;&<{\\"'#x`), "bitbucket": "ATATT3xFfGF0-use-bitbucket",
 	}
 	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: w.cloudID, Users: []atlassiantest.User{
 		{Email: w.email, Token: w.tokens["acme"], AccountID: "acc-ana", DisplayName: "Ana Lima"}}})
@@ -261,14 +265,55 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		}
 	})
 
-	t.Run("a program nobody here wrote reaches Jira as the account", func(t *testing.T) {
-		// curl reads its credentials from standard input (-K -), fed by the shell's printf, a
-		// builtin: the token is in no argument list; HTTPS_PROXY and the CA come from the
-		// environment too.
-		script := `printf 'user = "%s:%s"\n' "$JIRA_USERNAME" "$JIRA_API_TOKEN" | curl -sS --cacert "$SSL_CERT_FILE" -K - "$JIRA_URL/rest/api/3/myself"`
-		out, errOut, code := w.run("", "exec", "acme", "--", "sh", "-c", script)
-		if code != 0 || !strings.Contains(out, `"displayName":"Ana Lima"`) || !strings.Contains(out, `"accountId":"acc-ana"`) {
-			t.Errorf("curl through exec: exit %d\n%s%s", code, out, errOut)
+	t.Run("the set-ups' curl commands reach the imitation as the account, tokens exact", func(t *testing.T) {
+		// curl, a program nobody here wrote, reads the Authorization header from standard input
+		// (-H @-), so the token is in no argument list; HTTPS_PROXY and the imitation's CA
+		// (CURL_CA_BUNDLE) come from the environment. The tokens hold backslashes and quotes,
+		// which curl's -K config (user = "…", header = "…") would unescape: the imitation would
+		// then refuse them.
+		tests := []struct {
+			account handoff.Account
+			want    string // in the answer to the account's credentials only
+		}{
+			{handoff.Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: w.email}, `"accountId":"acc-ana"`},
+			{handoff.Account{Type: atlassian.TypeAlign, Name: "align", Site: "acme.jiraalign.com", JiraAlignToken: true}, "/rest/align/api/2/teams/2063"},
+			{handoff.Account{Type: atlassian.TypeBitbucket, Name: "bitbucket", Email: w.email}, `"username":"ana-lima"`},
+		}
+		for _, tt := range tests {
+			setups, err := handoff.Setups(tt.account, w.bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ran := false
+			for _, s := range setups {
+				if !strings.HasPrefix(s.Title, "curl") {
+					continue
+				}
+				ran = true
+				cmd := exec.Command("sh", "-c", s.Text)
+				cmd.Env = append(w.env(), "CURL_CA_BUNDLE="+w.ca)
+				out, err := cmd.CombinedOutput()
+				if err != nil || !strings.Contains(string(out), tt.want) {
+					t.Errorf("%s: %s\n%v\n%s", tt.account.Name, s.Text, err, out)
+				}
+			}
+			if !ran {
+				t.Errorf("%s has no curl set-up", tt.account.Name)
+			}
+		}
+
+		// exec's help shows such a command: it works as printed.
+		help, _, _ := w.run("", "exec", "--help")
+		start := strings.Index(help, "atlink exec acme -- sh -c")
+		end := strings.Index(help[max(start, 0):], `myself"'`)
+		if start < 0 || end < 0 {
+			t.Fatalf("exec's help has no curl example:\n%s", help)
+		}
+		example := w.bin + strings.TrimPrefix(help[start:start+end+len(`myself"'`)], "atlink")
+		cmd := exec.Command("sh", "-c", example)
+		cmd.Env = append(w.env(), "CURL_CA_BUNDLE="+w.ca)
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), `"accountId":"acc-ana"`) {
+			t.Errorf("exec's help example: %s\n%v\n%s", example, err, out)
 		}
 	})
 
