@@ -179,6 +179,57 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		})
 	}
 
+	t.Run("env writes each format exactly for its reader, or refuses", func(t *testing.T) {
+		// The default, NAME=value, read as docker and podman read --env-file: the value is
+		// everything after the first '=', as it is.
+		out, errOut, code := w.run("", "env", "align")
+		if code != 0 || vars(out)["JIRA_ALIGN_API_TOKEN"] != w.tokens["align"] {
+			t.Errorf("env align: exit %d, the token does not read back whole", code)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "JIRA_ALIGN_API_TOKEN") || !strings.Contains(errOut, "--format shell") {
+			t.Errorf("env align: want one line on stderr naming the variable and --format, got %q", errOut)
+		}
+		if _, errOut, _ := w.run("", "env", "bitbucket"); errOut != "" {
+			t.Errorf("env bitbucket, every value plain: stderr %q", errOut)
+		}
+
+		// shell: a POSIX shell's eval gives the token byte for byte ('\'' for its quote).
+		for _, name := range []string{"align", "acme"} {
+			script := `eval "$("$ATLINK" env ` + name + ` --format shell)"; printf %s "$ATLASSIAN_API_TOKEN"`
+			cmd := exec.Command("sh", "-c", script)
+			cmd.Env = append(w.env(), "ATLINK="+w.bin)
+			got, err := cmd.Output()
+			if err != nil || string(got) != w.tokens[name] {
+				t.Errorf("eval of env %s --format shell: %v, the token does not read back whole", name, err)
+			}
+		}
+
+		// dotenv: python-dotenv reads a value with \ and " exactly; a single quote is refused.
+		out, errOut, code = w.run("", "env", "acme", "--format", "dotenv")
+		if code != 0 || !strings.Contains(out, "JIRA_API_TOKEN='") {
+			t.Fatalf("env acme --format dotenv: exit %d\n%s", code, errOut)
+		}
+		py := exec.Command("python3", "-c", `import sys, dotenv; sys.stdout.write(dotenv.dotenv_values(stream=sys.stdin)["JIRA_API_TOKEN"])`)
+		py.Stdin = strings.NewReader(out)
+		if got, err := py.Output(); err != nil {
+			t.Logf("python-dotenv not run: %v", err)
+		} else if string(got) != w.tokens["acme"] {
+			t.Errorf("python-dotenv read the token of acme changed")
+		}
+		out, errOut, code = w.run("", "env", "align", "--format", "dotenv")
+		if code != 2 || out != "" || !strings.Contains(errOut, "ATLASSIAN_API_TOKEN") || !strings.Contains(errOut, "single quote") || strings.Contains(errOut, w.tokens["align"]) {
+			t.Errorf("env align --format dotenv: exit %d, stdout %d bytes, stderr %q", code, len(out), errOut)
+		}
+
+		names, _, code := w.run("", "env", "acme", "--names", "--format", "shell")
+		if code != 0 || !strings.HasPrefix(names, "ATLINK_ACCOUNT\n") || strings.Contains(names, "=") {
+			t.Errorf("env --names --format shell: exit %d %q", code, names)
+		}
+		if _, errOut, code := w.run("", "env", "acme", "--format", "yaml"); code != 2 || !strings.Contains(errOut, "env, dotenv or shell") {
+			t.Errorf("env --format yaml: exit %d %q", code, errOut)
+		}
+	})
+
 	t.Run("exit status", func(t *testing.T) {
 		if _, _, code := w.run("", "exec", "acme", "--", "sh", "-c", "exit 7"); code != 7 {
 			t.Errorf("exit %d, want the program's 7", code)
