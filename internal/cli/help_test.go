@@ -87,3 +87,16 @@ func TestNoHelpPutsATokenInAnArgument(t *testing.T) {
 		t.Error("no help text mentions a token variable: the check looked at nothing")
 	}
 }
+
+// The root command's help names every product atlink links, not Jira and Confluence alone.
+func TestRootHelpNamesEveryProduct(t *testing.T) {
+	var out bytes.Buffer
+	if code := Run(context.Background(), Env{Out: &out, Err: &out, In: strings.NewReader("")}, []string{"--help"}, "test"); code != 0 {
+		t.Fatalf("--help: exit %d\n%s", code, out.String())
+	}
+	for _, product := range []string{"Jira", "Confluence", "Jira Align", "Bitbucket Cloud"} {
+		if !strings.Contains(out.String(), product) {
+			t.Errorf("atlink --help does not name %s:\n%s", product, out.String())
+		}
+	}
+}
