@@ -159,7 +159,7 @@ func TestUseThisAccountOffersCopyReadySetUps(t *testing.T) {
 		opens                    []string
 	}{
 		{"cloud", "acme.atlassian.net", "ana@acme.example", anaToken,
-			[]string{"Jira & Confluence", "MCP server for AI assistants", `"args": [`, `"exec",`, `"uvx",`, `"mcp-atlassian"`, "curl -sS -K -", "/usr/local/bin/atlink exec acme -- PROGRAM"},
+			[]string{"Jira & Confluence", "MCP server for AI assistants", `"args": [`, `"exec",`, `"uvx",`, `"mcp-atlassian"`, "curl -sS -H @-", "/usr/local/bin/atlink exec acme -- PROGRAM"},
 			[]string{"https://acme.atlassian.net/jira", "https://acme.atlassian.net/wiki"}},
 	}
 	for _, tt := range tests {

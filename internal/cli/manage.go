@@ -18,8 +18,9 @@ Keep the token out of other programs' argument lists. Every user of this compute
 arguments of a running program (ps, /proc), but not what it reads on standard input. So give
 a program the token through a pipe, never inside a command line: curl -u "EMAIL:$(atlink token
 NAME)" puts it in curl's arguments, where anyone logged in can see it while curl runs.`,
-		Example: `  # curl reads its options from standard input (-K -), so the token never becomes an argument
-  atlink token acme | sed 's/^/user = "ana@acme.example:/; s/$/"/' |
+		Example: `  # curl reads its options from standard input (-K -), so the token never becomes an argument;
+  # sed puts a backslash before any \ or " in the token, which curl's config reads as escapes
+  atlink token acme | sed 's/[\\"]/\\&/g; s/^/user = "ana@acme.example:/; s/$/"/' |
     curl -K - https://acme.atlassian.net/rest/api/3/myself
 
   # a program that reads a token from a file or standard input

@@ -142,9 +142,11 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 func newRoot(env *Env, version string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "atlink",
-		Short: "Link Atlassian Cloud accounts and keep their API tokens in the system keychain",
-		Long: `atlink links Atlassian Cloud accounts (Jira, Confluence) by email and API token,
-checks that they work, and keeps each token in the operating system's keychain.
+		Short: "Link Atlassian accounts and keep their API tokens in the system keychain",
+		Long: `atlink links Atlassian accounts by API token: Jira and Confluence Cloud sites, Jira Align
+sites and Bitbucket Cloud. It checks that they work, keeps each token in the operating system's
+keychain, and hands an account to other programs without the token passing through your hands
+(exec, env, setup-git).
 
 Run atlink without a command to open its window. Create an API token at
 ` + TokenPageURL + `.`,

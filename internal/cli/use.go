@@ -25,14 +25,23 @@ func newExec(env *Env) *cobra.Command {
 		Long: `Run COMMAND with the account NAME in its environment: the token is read from the keychain
 and given to the program as environment variables (ATLASSIAN_API_TOKEN, JIRA_API_TOKEN, … see
 'atlink env NAME --names'), never as an argument, so it does not show in the process list.
-Standard input, output and error pass through, SIGINT, SIGTERM and SIGHUP reach the program,
-and atlink exits with the program's exit status.
+Standard input, output and error pass through, and atlink exits with the program's exit
+status. SIGINT, SIGQUIT, SIGTERM and SIGHUP reach the program once: Ctrl+C and Ctrl+\ at a
+terminal reach it from the terminal itself, and atlink does not send them a second time.
 
-Variables of the same names already in the environment are replaced. Other programs of the same
-user can read a running program's environment (/proc/PID/environ on Linux), as with any
-secret handed over this way. --timeout bounds the wait for the keychain, not the program.`,
+Every variable that atlink sets for any type of account (ATLINK_ACCOUNT and the ATLASSIAN_,
+JIRA_, CONFLUENCE_, JIRA_ALIGN_ and BITBUCKET_ names it uses) is removed from the inherited
+environment first, so a value of another account, or of an outer 'atlink exec', never pairs
+with this token. Other programs of the same user can read a running program's environment
+(/proc/PID/environ on Linux), as with any secret handed over this way. --timeout bounds the
+wait for the keychain, not the program.`,
 		Example: `  atlink exec acme -- uvx mcp-atlassian
-  atlink exec acme -- sh -c 'curl -su "$JIRA_USERNAME:$JIRA_API_TOKEN" "$JIRA_URL/rest/api/3/myself"'
+
+  # curl reads the Authorization header from standard input (-H @-), and printf is the
+  # shell's own: the token is in no program's argument list
+  atlink exec acme -- sh -c 'printf "Authorization: Basic %s\n" "$(printf "%s:%s" "$JIRA_USERNAME" "$JIRA_API_TOKEN" |
+    base64 | tr -d "\n")" | curl -sS -H @- "$JIRA_URL/rest/api/3/myself"'
+
   atlink exec bitbucket -- ./deploy.sh`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -66,17 +75,37 @@ secret handed over this way. --timeout bounds the wait for the keychain, not the
 
 func newEnv(env *Env) *cobra.Command {
 	var names bool
+	var format string
 	cmd := &cobra.Command{
-		Use:   "env NAME",
-		Short: "Print a linked account's environment variables, token included, for --env-file or .env",
-		Long: `Print the variables 'atlink exec NAME' gives a program, as NAME=value lines, for tools that
-read an environment file (docker run --env-file, a .env file). Like 'atlink token', this prints
-the token itself: write it only where it may be, and prefer 'atlink exec', which keeps it out of
-files. Values are not quoted. --names prints only the names, without reading the keychain.`,
+		Use:   "env NAME [--format env|dotenv|shell] [--names]",
+		Short: "Print a linked account's environment variables, token included, for --env-file, .env or a shell",
+		Long: `Print the variables 'atlink exec NAME' gives a program, one a line. Like 'atlink token', this
+prints the token itself: write it only where it may be, and prefer 'atlink exec', which keeps it
+out of files.
+
+--format says for which reader:
+  env     NAME=value, the value as it is (the default): for docker or podman run --env-file,
+          which take everything after the first '=' literally. Not for a shell or a .env
+          reader: they split, expand or cut a value with characters such as | ; & $ # ' or a
+          space (a Jira Align token may hold them), so atlink says so on standard error when a
+          value holds anything but letters, digits and _ @ % + = : , . / -.
+  dotenv  NAME='value': for .env files (python-dotenv, node --env-file, Docker Compose), which
+          take a single-quoted value literally. A value with a single quote, two backslashes
+          in a row or a backslash at its end cannot be written so, and is refused.
+  shell   export NAME='value', a single quote written '\'': for a POSIX shell's eval or '.'.
+
+A value that the format cannot write exactly is refused (exit 2), never written changed.
+--names prints only the names, in any format, without reading the keychain.`,
 		Example: `  atlink env acme --names
-  docker run --env-file <(atlink env acme) ghcr.io/sooperset/mcp-atlassian:latest`,
+  docker run --env-file <(atlink env acme) ghcr.io/sooperset/mcp-atlassian:latest
+  eval "$(atlink env acme --format shell)"
+  atlink env acme --format dotenv > .env`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := handoff.ParseEnvFormat(format)
+			if err != nil {
+				return fail(env, err, subject{Name: args[0]})
+			}
 			if names {
 				a, err := env.Store.Get(args[0])
 				if err != nil {
@@ -97,14 +126,23 @@ files. Values are not quoted. --names prints only the names, without reading the
 			if err != nil {
 				return failWith(env, err, a.Name)
 			}
+			lines, err := f.Lines(vars)
+			if err != nil {
+				return failWith(env, err, a.Name)
+			}
 			warnIfStale(env, a)
-			for _, v := range vars {
-				fmt.Fprintf(env.rawOut, "%s=%s\n", v.Name, v.Value)
+			if unsafe := handoff.Unsafe(vars); f == handoff.EnvFormatEnv && len(unsafe) > 0 {
+				fmt.Fprintf(env.Err, "atlink: note: the values of %s hold characters that a shell or a .env reader would change: these lines are exact for --env-file only; for a shell or a .env file use --format shell or --format dotenv.\n",
+					strings.Join(unsafe, ", "))
+			}
+			for _, line := range lines {
+				fmt.Fprintln(env.rawOut, line)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&names, "names", false, "print only the names of the variables")
+	cmd.Flags().StringVar(&format, "format", string(handoff.EnvFormatEnv), "env (NAME=value, for --env-file), dotenv (NAME='value', for .env files) or shell (export NAME='value')")
 	return cmd
 }
 

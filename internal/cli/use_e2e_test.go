@@ -15,7 +15,9 @@ import (
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts/accountstest"
+	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/atlassian/atlassiantest"
+	"github.com/atlink/atlink/internal/handoff"
 )
 
 // useWorld is the real binary, the real keychain and the imitation behind its proxy, with one
@@ -51,9 +53,11 @@ func newUseWorld(t *testing.T) *useWorld {
 		t.Fatal(err)
 	}
 	id := 5000 + os.Getpid()%1000
+	// Tokens with characters that shells, .env readers and curl's -K config change: atlink takes
+	// any printable character, and a Jira Align token's random part may hold any.
 	w.tokens = map[string]string{
-		"acme": "ATATT3xFfGF0-use-cloud", "scoped": "ATATT3xFfGF0-use-scoped",
-		"align": atlassiantest.AlignToken(id, `u$e|/;&<{"x`[:9]), "bitbucket": "ATATT3xFfGF0-use-bitbucket",
+		"acme": `ATATT3xFfGF0-use\cloud"`, "scoped": "ATATT3xFfGF0-use-scoped",
+		"align": atlassiantest.AlignToken(id, `u$e|/;&<{\\"'#x`), "bitbucket": "ATATT3xFfGF0-use-bitbucket",
 	}
 	fake.SetSite("acme.atlassian.net", &atlassiantest.Site{CloudID: w.cloudID, Users: []atlassiantest.User{
 		{Email: w.email, Token: w.tokens["acme"], AccountID: "acc-ana", DisplayName: "Ana Lima"}}})
@@ -176,12 +180,91 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		})
 	}
 
+	t.Run("env writes each format exactly for its reader, or refuses", func(t *testing.T) {
+		// The default, NAME=value, read as docker and podman read --env-file: the value is
+		// everything after the first '=', as it is.
+		out, errOut, code := w.run("", "env", "align")
+		if code != 0 || vars(out)["JIRA_ALIGN_API_TOKEN"] != w.tokens["align"] {
+			t.Errorf("env align: exit %d, the token does not read back whole", code)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "JIRA_ALIGN_API_TOKEN") || !strings.Contains(errOut, "--format shell") {
+			t.Errorf("env align: want one line on stderr naming the variable and --format, got %q", errOut)
+		}
+		if _, errOut, _ := w.run("", "env", "bitbucket"); errOut != "" {
+			t.Errorf("env bitbucket, every value plain: stderr %q", errOut)
+		}
+
+		// shell: a POSIX shell's eval gives the token byte for byte ('\'' for its quote).
+		for _, name := range []string{"align", "acme"} {
+			script := `eval "$("$ATLINK" env ` + name + ` --format shell)"; printf %s "$ATLASSIAN_API_TOKEN"`
+			cmd := exec.Command("sh", "-c", script)
+			cmd.Env = append(w.env(), "ATLINK="+w.bin)
+			got, err := cmd.Output()
+			if err != nil || string(got) != w.tokens[name] {
+				t.Errorf("eval of env %s --format shell: %v, the token does not read back whole", name, err)
+			}
+		}
+
+		// dotenv: python-dotenv reads a value with \ and " exactly; a single quote is refused.
+		out, errOut, code = w.run("", "env", "acme", "--format", "dotenv")
+		if code != 0 || !strings.Contains(out, "JIRA_API_TOKEN='") {
+			t.Fatalf("env acme --format dotenv: exit %d\n%s", code, errOut)
+		}
+		py := exec.Command("python3", "-c", `import sys, dotenv; sys.stdout.write(dotenv.dotenv_values(stream=sys.stdin)["JIRA_API_TOKEN"])`)
+		py.Stdin = strings.NewReader(out)
+		if got, err := py.Output(); err != nil {
+			t.Logf("python-dotenv not run: %v", err)
+		} else if string(got) != w.tokens["acme"] {
+			t.Errorf("python-dotenv read the token of acme changed")
+		}
+		out, errOut, code = w.run("", "env", "align", "--format", "dotenv")
+		if code != 2 || out != "" || !strings.Contains(errOut, "ATLASSIAN_API_TOKEN") || !strings.Contains(errOut, "single quote") || strings.Contains(errOut, w.tokens["align"]) {
+			t.Errorf("env align --format dotenv: exit %d, stdout %d bytes, stderr %q", code, len(out), errOut)
+		}
+
+		names, _, code := w.run("", "env", "acme", "--names", "--format", "shell")
+		if code != 0 || !strings.HasPrefix(names, "ATLINK_ACCOUNT\n") || strings.Contains(names, "=") {
+			t.Errorf("env --names --format shell: exit %d %q", code, names)
+		}
+		if _, errOut, code := w.run("", "env", "acme", "--format", "yaml"); code != 2 || !strings.Contains(errOut, "env, dotenv or shell") {
+			t.Errorf("env --format yaml: exit %d %q", code, errOut)
+		}
+	})
+
 	t.Run("exit status", func(t *testing.T) {
 		if _, _, code := w.run("", "exec", "acme", "--", "sh", "-c", "exit 7"); code != 7 {
 			t.Errorf("exit %d, want the program's 7", code)
 		}
 		if _, errOut, code := w.run("", "exec", "acme", "--", "no-such-program-here"); code != 127 || !strings.Contains(errOut, "No program called no-such-program-here") {
 			t.Errorf("a missing program: exit %d\n%s", code, errOut)
+		}
+	})
+
+	t.Run("variables of another account or type do not reach the program", func(t *testing.T) {
+		// Set by hand for another site, then by an outer `atlink exec` of a cloud account.
+		cmd := w.command("", "exec", "bitbucket", "--", "env")
+		cmd.Env = append(cmd.Env, "ATLASSIAN_SITE=other.atlassian.net", "ATLASSIAN_URL=https://other.atlassian.net", "JIRA_ALIGN_URL=https://other.jiraalign.com")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("exec bitbucket: %v", err)
+		}
+		for _, name := range []string{"ATLASSIAN_SITE", "ATLASSIAN_URL", "JIRA_ALIGN_URL", "JIRA_URL"} {
+			if v, ok := vars(string(out))[name]; ok {
+				t.Errorf("exec bitbucket: %s=%s next to the Bitbucket token", name, v)
+			}
+		}
+		out2, errOut, code := w.run("", "exec", "scoped", "--", w.bin, "exec", "align", "--", "env")
+		if code != 0 {
+			t.Fatalf("nested exec: exit %d\n%s", code, errOut)
+		}
+		got := vars(out2)
+		for _, name := range []string{"ATLASSIAN_SITE", "ATLASSIAN_URL", "ATLASSIAN_CLOUD_ID", "JIRA_URL", "JIRA_API_TOKEN", "CONFLUENCE_URL", "JIRA_USERNAME"} {
+			if _, ok := got[name]; ok {
+				t.Errorf("nested exec: %s of scoped next to align's token", name)
+			}
+		}
+		if got["ATLINK_ACCOUNT"] != "align" || got["JIRA_ALIGN_API_TOKEN"] != w.tokens["align"] || got["ATLASSIAN_API_TOKEN"] != w.tokens["align"] {
+			t.Errorf("nested exec: the inner account's variables are not all there: ATLINK_ACCOUNT=%q", got["ATLINK_ACCOUNT"])
 		}
 	})
 
@@ -234,14 +317,55 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		}
 	})
 
-	t.Run("a program nobody here wrote reaches Jira as the account", func(t *testing.T) {
-		// curl reads its credentials from standard input (-K -), fed by the shell's printf, a
-		// builtin: the token is in no argument list; HTTPS_PROXY and the CA come from the
-		// environment too.
-		script := `printf 'user = "%s:%s"\n' "$JIRA_USERNAME" "$JIRA_API_TOKEN" | curl -sS --cacert "$SSL_CERT_FILE" -K - "$JIRA_URL/rest/api/3/myself"`
-		out, errOut, code := w.run("", "exec", "acme", "--", "sh", "-c", script)
-		if code != 0 || !strings.Contains(out, `"displayName":"Ana Lima"`) || !strings.Contains(out, `"accountId":"acc-ana"`) {
-			t.Errorf("curl through exec: exit %d\n%s%s", code, out, errOut)
+	t.Run("the set-ups' curl commands reach the imitation as the account, tokens exact", func(t *testing.T) {
+		// curl, a program nobody here wrote, reads the Authorization header from standard input
+		// (-H @-), so the token is in no argument list; HTTPS_PROXY and the imitation's CA
+		// (CURL_CA_BUNDLE) come from the environment. The tokens hold backslashes and quotes,
+		// which curl's -K config (user = "…", header = "…") would unescape: the imitation would
+		// then refuse them.
+		tests := []struct {
+			account handoff.Account
+			want    string // in the answer to the account's credentials only
+		}{
+			{handoff.Account{Type: atlassian.TypeCloud, Name: "acme", Site: "acme.atlassian.net", Email: w.email}, `"accountId":"acc-ana"`},
+			{handoff.Account{Type: atlassian.TypeAlign, Name: "align", Site: "acme.jiraalign.com", JiraAlignToken: true}, "/rest/align/api/2/teams/2063"},
+			{handoff.Account{Type: atlassian.TypeBitbucket, Name: "bitbucket", Email: w.email}, `"username":"ana-lima"`},
+		}
+		for _, tt := range tests {
+			setups, err := handoff.Setups(tt.account, w.bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ran := false
+			for _, s := range setups {
+				if !strings.HasPrefix(s.Title, "curl") {
+					continue
+				}
+				ran = true
+				cmd := exec.Command("sh", "-c", s.Text)
+				cmd.Env = append(w.env(), "CURL_CA_BUNDLE="+w.ca)
+				out, err := cmd.CombinedOutput()
+				if err != nil || !strings.Contains(string(out), tt.want) {
+					t.Errorf("%s: %s\n%v\n%s", tt.account.Name, s.Text, err, out)
+				}
+			}
+			if !ran {
+				t.Errorf("%s has no curl set-up", tt.account.Name)
+			}
+		}
+
+		// exec's help shows such a command: it works as printed.
+		help, _, _ := w.run("", "exec", "--help")
+		start := strings.Index(help, "atlink exec acme -- sh -c")
+		end := strings.Index(help[max(start, 0):], `myself"'`)
+		if start < 0 || end < 0 {
+			t.Fatalf("exec's help has no curl example:\n%s", help)
+		}
+		example := w.bin + strings.TrimPrefix(help[start:start+end+len(`myself"'`)], "atlink")
+		cmd := exec.Command("sh", "-c", example)
+		cmd.Env = append(w.env(), "CURL_CA_BUNDLE="+w.ca)
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), `"accountId":"acc-ana"`) {
+			t.Errorf("exec's help example: %s\n%v\n%s", example, err, out)
 		}
 	})
 

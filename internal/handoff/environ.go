@@ -2,7 +2,10 @@ package handoff
 
 import (
 	"runtime"
+	"slices"
 	"strings"
+
+	"github.com/atlink/atlink/internal/atlassian"
 )
 
 // Merge returns environ (NAME=value entries, as os.Environ gives them) with vars added: an
@@ -22,20 +25,32 @@ func Merge(environ []string, vars []Var) []string {
 }
 
 // Environ is the environment for a program run with account a and its token: environ merged
-// with Vars(a, token), and without any other variable a's type may set. So a variable that a
-// leaves out (ATLASSIAN_CLOUD_ID without a cloud id, JIRA_ALIGN_EMAIL with a Jira Align
-// token) cannot come from the inherited environment and pair another account's value with
-// this token. Variables of other types stay, so `atlink exec` calls can be nested.
+// with Vars(a, token), and without any other variable that an account of any type may set
+// (issue 8's table: ATLINK_ACCOUNT, ATLASSIAN_*, JIRA_*, CONFLUENCE_*, JIRA_ALIGN_*,
+// BITBUCKET_*, by exact name). So no variable from elsewhere pairs another account's value
+// with this token: not one a leaves out (ATLASSIAN_CLOUD_ID without a cloud id,
+// JIRA_ALIGN_EMAIL with a Jira Align token), not one of another type (ATLASSIAN_SITE next to
+// a Bitbucket token), not one of an outer `atlink exec` (nested calls hand the program the
+// inner account alone). Other variables stay, in their order.
 func Environ(environ []string, a Account, token string) ([]string, error) {
 	vars, err := Vars(a, token)
 	if err != nil {
 		return nil, err
 	}
-	var clear []string
-	for _, r := range rules[a.Type] {
-		clear = append(clear, r.name)
+	return Merge(without(environ, allNames()), vars), nil
+}
+
+// allNames lists every name that an account of any type may set, once each.
+func allNames() []string {
+	var names []string
+	for _, t := range []atlassian.Type{atlassian.TypeCloud, atlassian.TypeAlign, atlassian.TypeBitbucket} {
+		for _, r := range rules[t] {
+			if !slices.Contains(names, r.name) {
+				names = append(names, r.name)
+			}
+		}
 	}
-	return Merge(without(environ, clear), vars), nil
+	return names
 }
 
 // without returns a copy of environ without the entries named in names.

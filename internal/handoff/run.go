@@ -22,11 +22,13 @@ const StopGrace = 10 * time.Second
 //
 // stdin, stdout and stderr pass through; give the *os.File of atlink's own streams so the
 // program inherits them (a terminal stays a terminal) rather than having them copied.
-// SIGINT, SIGTERM and SIGHUP that atlink receives while the program runs are sent on to it
-// and do not stop atlink, which keeps waiting for the program's own status (aws-vault exec
-// and 1Password's op run behave alike). A signal that atlink was started ignoring (nohup)
-// stays ignored, for atlink and the program. On Windows a console's Ctrl+C already reaches
-// every process on the console; atlink only survives it and waits.
+// SIGINT, SIGQUIT, SIGTERM and SIGHUP that atlink receives while the program runs do not stop
+// atlink, which keeps waiting for the program's own status (aws-vault exec and 1Password's op
+// run behave alike), and reach the program once: atlink sends them on, except SIGINT and
+// SIGQUIT when atlink and the program are the foreground process group of atlink's terminal,
+// which sent the program its own copy (Ctrl+C, Ctrl+\). A signal that atlink was started
+// ignoring (nohup) stays ignored, for atlink and the program. On Windows a console's Ctrl+C
+// already reaches every process on the console; atlink only survives it and waits.
 //
 // Errors: a program that cannot be found is KindCommandNotFound (a shell says 127), one that
 // cannot be started KindCommandNotRunnable (126); the status returned with them is that

@@ -192,6 +192,8 @@ func (s *standIn) wait(t *testing.T) int {
 	return s.cmd.ProcessState.ExitCode()
 }
 
+// Signals sent to atlink alone (kill, a script, a service manager; no terminal's foreground
+// group, since the stand-in has a process group of its own) reach the program.
 func TestRunForwardsSignals(t *testing.T) {
 	// The script traps each signal, says which one came, and exits with its own status; a
 	// background sleep keeps it waiting in `wait`, which a trapped signal interrupts.
@@ -199,6 +201,7 @@ func TestRunForwardsSignals(t *testing.T) {
 trap 'kill $p; echo got INT; exit 40' INT
 trap 'kill $p; echo got TERM; exit 41' TERM
 trap 'kill $p; echo got HUP; exit 42' HUP
+trap 'kill $p; echo got QUIT; exit 43' QUIT
 echo ready
 wait $p`
 	tests := []struct {
@@ -209,6 +212,7 @@ wait $p`
 		{syscall.SIGINT, "got INT", 40},
 		{syscall.SIGTERM, "got TERM", 41},
 		{syscall.SIGHUP, "got HUP", 42},
+		{syscall.SIGQUIT, "got QUIT", 43},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sig.String(), func(t *testing.T) {

@@ -21,9 +21,10 @@ type Setup struct {
 //   - cloud: an MCP server entry for AI assistants' configuration files, running mcp-atlassian
 //     (sooperset/mcp-atlassian reads JIRA_URL, CONFLUENCE_URL and their credentials, which
 //     exec gives it) through `atlink exec`;
-//   - every type: a curl command that reads its credentials from standard input (curl -K -),
-//     fed by the shell's printf builtin, so the token is in no argument list; and `atlink exec
-//     NAME -- …` for any program;
+//   - every type: a curl command that reads its Authorization header from standard input
+//     (curl -H @-, curl 7.55 or later, which takes each line as it is), fed by the shell's
+//     printf builtin, so the token is in no argument list; and `atlink exec NAME -- …` for any
+//     program;
 //   - bitbucket: `atlink setup-git NAME`, to make git take the account's credentials.
 //
 // Errors are those of Vars' checks of a (invalid_input naming the field).
@@ -48,13 +49,13 @@ func Setups(a Account, executable string) ([]Setup, error) {
 	var curl string
 	switch {
 	case a.Type == atlassian.TypeAlign && a.JiraAlignToken:
-		curl = `printf 'header = "Authorization: Bearer %s"\n' "$JIRA_ALIGN_API_TOKEN" | curl -sS -K - "$JIRA_ALIGN_URL/rest/align/api/2/Teams?\$top=1"`
+		curl = bearerCurl("JIRA_ALIGN_API_TOKEN", `"$JIRA_ALIGN_URL/rest/align/api/2/Teams?\$top=1"`)
 	case a.Type == atlassian.TypeAlign:
-		curl = `printf 'user = "%s:%s"\n' "$JIRA_ALIGN_EMAIL" "$JIRA_ALIGN_API_TOKEN" | curl -sS -K - "$JIRA_ALIGN_URL/rest/align/api/2/Teams?\$top=1"`
+		curl = basicCurl("JIRA_ALIGN_EMAIL", "JIRA_ALIGN_API_TOKEN", `"$JIRA_ALIGN_URL/rest/align/api/2/Teams?\$top=1"`)
 	case a.Type == atlassian.TypeBitbucket:
-		curl = `printf 'user = "%s:%s"\n' "$BITBUCKET_EMAIL" "$BITBUCKET_API_TOKEN" | curl -sS -K - https://api.bitbucket.org/2.0/user`
+		curl = basicCurl("BITBUCKET_EMAIL", "BITBUCKET_API_TOKEN", "https://api.bitbucket.org/2.0/user")
 	default:
-		curl = `printf 'user = "%s:%s"\n' "$JIRA_USERNAME" "$JIRA_API_TOKEN" | curl -sS -K - "$JIRA_URL/rest/api/3/myself"`
+		curl = basicCurl("JIRA_USERNAME", "JIRA_API_TOKEN", `"$JIRA_URL/rest/api/3/myself"`)
 	}
 	out = append(out,
 		Setup{Title: "curl, with the token kept out of its arguments", Text: exe + " exec " + name + " -- sh -c " + shellQuote(curl)},
@@ -64,6 +65,25 @@ func Setups(a Account, executable string) ([]Setup, error) {
 		out = append(out, Setup{Title: "git over HTTPS for bitbucket.org", Text: exe + " setup-git " + name})
 	}
 	return out, nil
+}
+
+// A token goes to curl as a header line on its standard input (-H @-), which curl takes as it
+// is. Not as `user = "…"` or `header = "…"` in a config read with -K: curl's config parser
+// unescapes a backslash inside quotes, so a token holding one (a Jira Align token may) would
+// reach the server changed. The commands use double quotes only, so they read the same inside
+// the single quotes of `sh -c '…'`.
+
+// bearerCurl is a shell command that sends the token in variable tokenVar as a Bearer token
+// to url (a shell word).
+func bearerCurl(tokenVar, url string) string {
+	return `printf "Authorization: Bearer %s\n" "$` + tokenVar + `" | curl -sS -H @- ` + url
+}
+
+// basicCurl is a shell command that sends email:token from the variables userVar and tokenVar
+// to url (a shell word) as HTTP Basic authentication: base64 of "email:token" (RFC 7617), made
+// by base64 from its standard input, so the pair is in no argument list either.
+func basicCurl(userVar, tokenVar, url string) string {
+	return `printf "Authorization: Basic %s\n" "$(printf "%s:%s" "$` + userVar + `" "$` + tokenVar + `" | base64 | tr -d "\n")" | curl -sS -H @- ` + url
 }
 
 // quoteIfNeeded is s as a shell word: as it is when it holds only characters no shell treats

@@ -26,8 +26,8 @@ var common = []rule{
 	{"ATLASSIAN_API_TOKEN", true, func(v *values) string { return v.atlToken }},
 }
 
-// rules lists, per type, every variable the type may set, in output order. Environ also
-// clears from the inherited environment the ones an account leaves out.
+// rules lists, per type, every variable the type may set, in output order. Environ clears
+// every one of them, of every type, from the inherited environment.
 var rules = map[atlassian.Type][]rule{
 	atlassian.TypeCloud: append(common[:len(common):len(common)],
 		rule{"ATLASSIAN_SITE", false, func(v *values) string { return v.site }},
