@@ -2,18 +2,21 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/safetext"
 )
 
 // checklist shows the steps of one connection check as they happen: each planned step of the
 // account's type (AccountType.Steps), a spinner while it runs, then a mark, what it amounted
-// to, the HTTP status and the time. It is fed the check's events (atlassian.WithObserver) on
+// to, the HTTP status and the time, with the request it sent in small print below. It is fed the check's events (atlassian.WithObserver) on
 // the UI goroutine, one at a time; each costs the same, however many came before. Built from a
 // Result's Steps, it shows how a past check ended.
 type checklist struct {
@@ -32,13 +35,15 @@ const (
 	stepHalted                   // the check was stopped while it ran
 )
 
-// stepRow is one step: its mark or spinner, its words, and its status and time.
+// stepRow is one step: its mark or spinner, its words, the request it sent (hidden until it
+// sends one), and its status and time.
 type stepRow struct {
 	step    atlassian.Step
 	state   stepState
 	spinner *widget.Activity
 	mark    *widget.Icon
 	words   *widget.Label
+	request *widget.Label
 	status  *widget.Label
 	row     *fyne.Container
 }
@@ -53,10 +58,14 @@ func newChecklist(steps []atlassian.Step) *checklist {
 			spinner: widget.NewActivity(),
 			mark:    widget.NewIcon(theme.NewDisabledResource(theme.RadioButtonIcon())),
 			words:   &widget.Label{Text: stepTitle(s) + ": waiting", Wrapping: fyne.TextWrapWord},
+			request: &widget.Label{SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
 			status:  &widget.Label{SizeName: theme.SizeNameCaptionText},
 		}
 		r.spinner.Hide()
-		r.row = container.NewBorder(nil, nil, container.NewStack(r.mark, r.spinner), r.status, r.words)
+		r.request.Hide()
+		// The request sits close under the words: small print, not a line of its own.
+		text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), r.words, r.request)
+		r.row = container.NewBorder(nil, nil, container.NewStack(r.mark, r.spinner), r.status, text)
 		if whenTried(s) {
 			r.row.Hide()
 		}
@@ -77,6 +86,10 @@ func (c *checklist) apply(e atlassian.Event) {
 		return
 	}
 	c.heard++
+	if e.URL != "" {
+		r.request.SetText(requestWords(e))
+		r.request.Show()
+	}
 	switch e.Phase {
 	case atlassian.PhaseStart:
 		r.state = stepRunning
@@ -258,4 +271,22 @@ func timing(e atlassian.Event) string {
 		status = fmt.Sprintf("HTTP %d", e.Status)
 	}
 	return fmt.Sprintf("%s · %d ms", status, e.Elapsed.Milliseconds())
+}
+
+// maxRequestRunes bounds the request a step shows; the label truncates it to its width anyway.
+const maxRequestRunes = 200
+
+// requestWords is what a step asked, method and path with its query, and the email in a
+// query masked as Copy diagnostics masks it: "GET /rest/api/3/myself?expand=applicationRoles",
+// "GET /rest/align/api/2/Users?$filter=…&$top=1". The host is left out: the step's title says
+// where it went (the site, or api.atlassian.com).
+func requestWords(e atlassian.Event) string {
+	u := e.MaskedURL()
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		u = "/"
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			u = rest[i:]
+		}
+	}
+	return safetext.Line(strings.TrimSpace(e.Method+" "+u), maxRequestRunes)
 }

@@ -57,6 +57,7 @@ type rowWant struct {
 	mark    string
 	words   string
 	status  string
+	request string // the request the row shows under its words, when set; "-" for none
 	hidden  bool
 }
 
@@ -88,6 +89,12 @@ func checkRow(t *testing.T, h *harness, c *checklist, step atlassian.Step, w row
 	}
 	if !regexp.MustCompile("^" + w.status + "$").MatchString(r.status.Text) {
 		t.Errorf("%s: status %q, want %q", step, r.status.Text, w.status)
+	}
+	switch {
+	case w.request == "-" && r.request.Visible():
+		t.Errorf("%s: shows the request %q, want none", step, r.request.Text)
+	case w.request != "" && w.request != "-" && (!r.request.Visible() || r.request.Text != w.request):
+		t.Errorf("%s: request %q (shown %v), want %q", step, r.request.Text, r.request.Visible(), w.request)
 	}
 	h.assertShows(w.words)
 	if r.status.Text != "" {
@@ -289,6 +296,57 @@ func TestAFailedCheckShowsWhereItStopped(t *testing.T) {
 	}
 }
 
+// TestEachStepShowsWhatItAsked runs real checks against the imitation and reads the request
+// under each step: method, path and query, without the host (the title says where), and no
+// email where Jira Align's user lookup puts one in the query. A step never asked shows none.
+func TestEachStepShowsWhatItAsked(t *testing.T) {
+	tests := []struct {
+		name               string
+		typ                atlassian.Type
+		site, email, token string
+		rows               map[atlassian.Step]rowWant
+	}{
+		{"jira and confluence", atlassian.TypeCloud, "acme", "ana@acme.example", anaToken, map[atlassian.Step]rowWant{
+			atlassian.StepTenantInfo: {mark: markOK, words: "Site: found", status: `HTTP 200 · \d+ ms`, request: "GET /_edge/tenant_info"},
+			atlassian.StepJira:       {mark: markOK, words: "Jira: works", status: `HTTP 200 · \d+ ms`, request: "GET /rest/api/3/myself?expand=applicationRoles"},
+			atlassian.StepConfluence: {mark: markOK, words: "Confluence: works", status: `HTTP 200 · \d+ ms`, request: "GET /wiki/rest/api/user/current"},
+		}},
+		{"the gateway, asked after the site refused the token", atlassian.TypeCloud, "acme", "ana@acme.example", "wrong-token", map[atlassian.Step]rowWant{
+			atlassian.StepGatewayJira: {mark: markFailed, words: "Jira through api.atlassian.com: refused the token", status: `HTTP 401 · \d+ ms`,
+				request: "GET /ex/jira/" + atlassiantest.CloudID("acme") + "/rest/api/3/myself?expand=applicationRoles"},
+		}},
+		{"jira align looks the user up by email", atlassian.TypeAlign, "acme.jiraalign.com", "ana@acme.example", anaToken, map[atlassian.Step]rowWant{
+			atlassian.StepAlign:     {mark: markOK, words: "Jira Align: works", status: `HTTP 200 · \d+ ms`, request: "GET /rest/align/api/2/Teams?$top=1"},
+			atlassian.StepAlignUser: {mark: markOK, words: "Your Jira Align user: looked up", status: `HTTP 200 · \d+ ms`, request: "GET /rest/align/api/2/Users?$filter=…&$top=1"},
+		}},
+		{"bitbucket, the workspaces skipped", atlassian.TypeBitbucket, "", "classic@acme.example", anaToken, map[atlassian.Step]rowWant{
+			atlassian.StepBitbucketUser:       {mark: markFailed, words: "Bitbucket user: refused the token", status: `HTTP 401 · \d+ ms`, request: "GET /2.0/user"},
+			atlassian.StepBitbucketWorkspaces: {mark: markSkipped, words: "Bitbucket workspaces: skipped: an earlier step failed", request: "-"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, &accountstest.MemKeychain{})
+			h.addTypeSites()
+			h.u.showAdd()
+			v := h.u.add
+			test.Tap(v.chooser[tt.typ])
+			h.fillForm(tt.site, tt.email, tt.token)
+			test.Tap(v.testBtn)
+			for step, w := range tt.rows {
+				checkRow(t, h, v.steps, step, w)
+			}
+			for _, leak := range []string{"ana@", "ana%40", "classic@"} {
+				for _, r := range v.steps.rows {
+					if strings.Contains(r.request.Text, leak) {
+						t.Errorf("%s shows the email: %q", r.step, r.request.Text)
+					}
+				}
+			}
+		})
+	}
+}
+
 // hookDoer calls before with each request the checker sends, on the check's goroutine, before
 // sending it on.
 type hookDoer struct {
@@ -313,8 +371,8 @@ func TestTheStepsShowLiveFromTheImitation(t *testing.T) {
 		seen[r.URL.Path] = true
 		switch r.URL.Path {
 		case "/2.0/user":
-			checkRow(t, h, steps, atlassian.StepBitbucketUser, rowWant{running: true, words: "Bitbucket user: asking…"})
-			checkRow(t, h, steps, atlassian.StepBitbucketWorkspaces, rowWant{mark: markWaiting, words: "Bitbucket workspaces: waiting"})
+			checkRow(t, h, steps, atlassian.StepBitbucketUser, rowWant{running: true, words: "Bitbucket user: asking…", request: "GET /2.0/user"})
+			checkRow(t, h, steps, atlassian.StepBitbucketWorkspaces, rowWant{mark: markWaiting, words: "Bitbucket workspaces: waiting", request: "-"})
 		case "/2.0/user/workspaces":
 			checkRow(t, h, steps, atlassian.StepBitbucketUser, rowWant{mark: markOK, words: "Bitbucket user: works", status: `HTTP 200 · \d+ ms`})
 			checkRow(t, h, steps, atlassian.StepBitbucketWorkspaces, rowWant{running: true, words: "Bitbucket workspaces: asking…"})
