@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -49,6 +48,7 @@ func (v *addView) onTest() {
 		})
 	})
 	started := v.u.d.Now()
+	v.running = &checkRecord{time: started, cr: cr}
 	checker := v.u.d.Checker
 	v.u.d.Go(func() {
 		res, err := checker.Check(ctx, cr)
@@ -56,29 +56,29 @@ func (v *addView) onTest() {
 			if gen != v.gen {
 				return // stopped or closed meanwhile
 			}
+			v.running = nil
 			v.idle()
 			v.finishCheck(checkRecord{time: started, cr: cr, res: res, err: err, events: v.events})
 		})
 	})
 }
 
-// onStop abandons a running test or save.
+// onStop abandons a running test or save. A stopped test keeps its steps as far as they got,
+// and Copy diagnostics reports them, saying that the user stopped it.
 func (v *addView) onStop() {
 	v.gen++
 	v.idle()
 	if v.steps != nil {
 		v.steps.halt()
 	}
-	v.showProblem(&atlassian.Error{Kind: atlassian.KindCanceled}, atlassian.Credentials{}, v.steps != nil)
-}
-
-// checkRecord is a finished check, as Copy diagnostics reports it.
-type checkRecord struct {
-	time   time.Time
-	cr     atlassian.Credentials
-	res    atlassian.Result
-	err    error
-	events []atlassian.Event
+	canceled := &atlassian.Error{Kind: atlassian.KindCanceled}
+	if c := v.running; c != nil {
+		v.running = nil
+		c.res = atlassian.Result{Type: c.cr.Type, Site: c.cr.Site, Email: c.cr.Email}
+		c.err, c.events, c.stopped = canceled, v.events, true
+		v.last = c
+	}
+	v.showProblem(canceled, atlassian.Credentials{}, v.steps != nil)
 }
 
 // finishCheck shows how a check ended: the steps it did not report live are completed from

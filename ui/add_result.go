@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/atlassian"
-	"github.com/atlink/atlink/internal/diagnose"
 )
 
 // showSuccess shows what a passed check learned: who, the products as chips, the type's
@@ -72,7 +71,7 @@ func (v *addView) showSuccess(res atlassian.Result, cr atlassian.Credentials) {
 	for _, n := range res.Notes {
 		parts = append(parts, &widget.Label{Text: noteWords(n, subject{Site: res.Site, Email: cr.Email, Type: res.Type}), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
 	}
-	parts = append(parts, v.reachedParts(res, true)...)
+	parts = append(parts, reachedParts(res, true)...)
 
 	next := "Link the account to keep the token in your keychain."
 	if v.rotate != nil {
@@ -84,7 +83,7 @@ func (v *addView) showSuccess(res atlassian.Result, cr atlassian.Credentials) {
 
 // reachedParts say how the check reached the site (directly or through api.atlassian.com, and
 // the proxy) and whose certificate the site presented, as far as the check got.
-func (v *addView) reachedParts(res atlassian.Result, passed bool) []fyne.CanvasObject {
+func reachedParts(res atlassian.Result, passed bool) []fyne.CanvasObject {
 	var parts []fyne.CanvasObject
 	if passed {
 		parts = append(parts, &widget.Label{Text: reachedWords(res), Wrapping: fyne.TextWrapWord})
@@ -139,7 +138,7 @@ func (v *addView) showProblem(err error, cr atlassian.Credentials, check bool) {
 	}
 	var after []fyne.CanvasObject // below the steps, which say first where the check stopped
 	if check && v.last != nil {
-		after = v.reachedParts(v.last.res, false)
+		after = reachedParts(v.last.res, false)
 	}
 	v.card(theme.NewErrorThemedResource(theme.ErrorIcon()), m.Title, parts, after, check)
 }
@@ -159,10 +158,7 @@ func (v *addView) card(icon fyne.Resource, title string, parts, after []fyne.Can
 		body.Objects = append(body.Objects, after...)
 	}
 	if check && v.last != nil {
-		copied := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-		copied.Hide()
-		body.Add(container.NewHBox(&widget.Button{Text: "Copy diagnostics", Icon: theme.ContentCopyIcon(), OnTapped: func() { v.copyDiagnostics(copied) }}))
-		body.Add(copied)
+		body.Add(v.u.diagnosticsButton(v.diagnostics))
 	}
 	v.result.Objects = []fyne.CanvasObject{widget.NewCard("", "", container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body))}
 	v.result.Refresh()
@@ -189,19 +185,13 @@ func (v *addView) revealResult() {
 	v.formScroll.ScrollToOffset(fyne.NewPos(0, y))
 }
 
-// copyDiagnostics puts the report of the last check on the clipboard: the steps with their
+// diagnostics is the report of the last check, for Copy diagnostics: the steps with their
 // statuses and times, the route, the certificate's issuer and the outcome, never the token,
-// the email masked (see internal/diagnose). copied says that it was done.
-func (v *addView) copyDiagnostics(copied *widget.Label) {
-	c := v.last
-	if c == nil {
-		return
-	}
-	in := diagnose.Input{Version: v.u.d.Version, Time: c.time, Result: c.res, Err: c.err, Steps: c.events}
+// the email masked (see internal/diagnose).
+func (v *addView) diagnostics() string {
+	name := ""
 	if v.rotate != nil {
-		in.Name = v.rotate.Name
+		name = v.rotate.Name
 	}
-	v.u.clip.put(diagnose.Report(in))
-	copied.SetText("Copied to the clipboard: the steps, statuses, times, route and certificate of this check, for IT or Atlassian support. It holds no token, and your email is masked.")
-	copied.Show()
+	return v.last.report(v.u.d.Version, name)
 }

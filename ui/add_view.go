@@ -49,9 +49,10 @@ type addView struct {
 	stopBtn                                  *widget.Button
 	result                                   *fyne.Container
 
-	steps  *checklist        // the steps of the last check; nil before one
-	events []atlassian.Event // the events of the last check, as they came
-	last   *checkRecord      // the last finished check, for diagnostics
+	steps   *checklist        // the steps of the last check; nil before one
+	events  []atlassian.Event // the events of the last check, as they came
+	last    *checkRecord      // the last check that ended or was stopped, for diagnostics
+	running *checkRecord      // the check under way: when it began, of what
 
 	tested    *atlassian.Result     // the last successful test …
 	testedFor atlassian.Credentials // … of exactly these inputs

@@ -420,16 +420,18 @@ func TestTheStepsOfAScopedTokenFromTheImitation(t *testing.T) {
 }
 
 // TestStopShowsWhereTheCheckWas stops a check whose Confluence never answers: the steps that
-// ended keep their marks, the one asking shows it was stopped.
+// ended keep their marks, the one asking shows it was stopped, and Copy diagnostics reports the
+// steps so far and says that the user stopped the check.
 func TestStopShowsWhereTheCheckWas(t *testing.T) {
+	const site = "https://acme.atlassian.net"
 	reported := make(chan struct{})
 	hanging := checkerFunc(func(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
 		for _, e := range []atlassian.Event{
-			{Step: atlassian.StepTenantInfo, Phase: atlassian.PhaseStart},
-			{Step: atlassian.StepTenantInfo, Phase: atlassian.PhaseDone, Status: 200, Elapsed: 20 * time.Millisecond, Outcome: atlassian.StatusOK},
-			{Step: atlassian.StepJira, Phase: atlassian.PhaseStart},
-			{Step: atlassian.StepJira, Phase: atlassian.PhaseDone, Status: 200, Elapsed: 30 * time.Millisecond, Outcome: atlassian.StatusOK},
-			{Step: atlassian.StepConfluence, Phase: atlassian.PhaseStart},
+			{Step: atlassian.StepTenantInfo, Phase: atlassian.PhaseStart, Method: "GET", URL: site + "/_edge/tenant_info"},
+			{Step: atlassian.StepTenantInfo, Phase: atlassian.PhaseDone, Method: "GET", URL: site + "/_edge/tenant_info", Status: 200, Elapsed: 20 * time.Millisecond, Outcome: atlassian.StatusOK},
+			{Step: atlassian.StepJira, Phase: atlassian.PhaseStart, Method: "GET", URL: site + "/rest/api/3/myself"},
+			{Step: atlassian.StepJira, Phase: atlassian.PhaseDone, Method: "GET", URL: site + "/rest/api/3/myself", Status: 200, Elapsed: 30 * time.Millisecond, Outcome: atlassian.StatusOK},
+			{Step: atlassian.StepConfluence, Phase: atlassian.PhaseStart, Method: "GET", URL: site + "/wiki/rest/api/user/current"},
 		} {
 			atlassian.Notify(ctx, e)
 		}
@@ -438,6 +440,7 @@ func TestStopShowsWhereTheCheckWas(t *testing.T) {
 		return atlassian.Result{}, &atlassian.Error{Kind: atlassian.KindCanceled}
 	})
 	h := newHarness(t, &accountstest.MemKeychain{}, withChecker(hanging), withGoroutines())
+	h.u.d.Version = "1.2.3-test"
 	h.u.showAdd()
 	h.fillForm("acme", "ana@acme.example", anaToken)
 	test.Tap(h.u.add.testBtn)
@@ -449,10 +452,29 @@ func TestStopShowsWhereTheCheckWas(t *testing.T) {
 	h.assertShows("Stopped", "The test was stopped before it finished.")
 	checkRow(t, h, v.steps, atlassian.StepTenantInfo, rowWant{mark: markOK, words: "Site: found", status: "HTTP 200 · 20 ms"})
 	checkRow(t, h, v.steps, atlassian.StepJira, rowWant{mark: markOK, words: "Jira: works", status: "HTTP 200 · 30 ms"})
-	checkRow(t, h, v.steps, atlassian.StepConfluence, rowWant{mark: markStopped, words: "Confluence: stopped before it answered"})
-	if strings.Contains(h.text(), "Copy diagnostics") {
-		t.Error("a stopped check offers diagnostics of a check that has not ended")
+	checkRow(t, h, v.steps, atlassian.StepConfluence, rowWant{mark: markStopped, words: "Confluence: stopped before it answered",
+		request: "GET /wiki/rest/api/user/current"})
+
+	h.u.app.Clipboard().SetContent("")
+	test.Tap(findButton(t, h, "Copy diagnostics"))
+	report := h.u.app.Clipboard().Content()
+	for _, want := range []string{
+		"atlink:      1.2.3-test (", "site:        acme.atlassian.net", "email:       a…@acme.example",
+		"outcome:     failed: canceled",
+		"  tenant_info            done   HTTP 200 in 20 ms: ok",
+		"  jira                   done   HTTP 200 in 30 ms: ok",
+		"  confluence             start  GET " + site + "/wiki/rest/api/user/current via direct\n" + stoppedLine,
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s", want, report)
+		}
 	}
+	for _, secret := range []string{anaToken, "ana@acme.example"} {
+		if strings.Contains(report, secret) {
+			t.Errorf("the report holds %q", secret)
+		}
+	}
+	h.assertShows("Copied to the clipboard")
 }
 
 // TestAChecklistFromAResult shows a past check's steps, as the detail pane will: the last event
