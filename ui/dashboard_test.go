@@ -567,3 +567,65 @@ func TestTheSelectedAccountsDetailsFollowItsCheck(t *testing.T) {
 		}
 	})
 }
+
+// observed is a checker that tells, after the window heard each event of a check (its observer
+// is the earlier one), whether the events so far satisfy until; reached is closed once they do.
+type observed struct {
+	inner   accounts.Checker
+	until   func(seen map[atlassian.Step]atlassian.Phase) bool
+	reached chan struct{}
+}
+
+func (o *observed) Check(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	seen := map[atlassian.Step]atlassian.Phase{}
+	done := false
+	ctx = atlassian.WithObserver(ctx, func(e atlassian.Event) {
+		seen[e.Step] = e.Phase
+		if !done && o.until(seen) {
+			done = true
+			close(o.reached)
+		}
+	})
+	return o.inner.Check(ctx, cr)
+}
+
+// stuckSite is a site of the imitation whose Confluence never answers.
+func stuckSite(h *harness) {
+	h.fake.SetSite("stuck.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("stuck"),
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteConfluence: atlassiantest.ReplyHang},
+		Users:   []atlassiantest.User{{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"}}})
+}
+
+// confluenceAsked holds once the site and Jira answered and Confluence was asked.
+func confluenceAsked(seen map[atlassian.Step]atlassian.Phase) bool {
+	return seen[atlassian.StepTenantInfo] == atlassian.PhaseDone && seen[atlassian.StepJira] == atlassian.PhaseDone &&
+		seen[atlassian.StepConfluence] == atlassian.PhaseStart
+}
+
+// TestStoppingTestAllRecordsNoCheckItCutShort stops Test all while a real check of an account
+// on the stuck site waits for Confluence, its Jira having answered: the check must not be taken
+// for a pass (the checker's verdict with Jira alone), neither in the row nor in the index.
+func TestStoppingTestAllRecordsNoCheckItCutShort(t *testing.T) {
+	checker := &observed{until: confluenceAsked, reached: make(chan struct{})}
+	h := newHarness(t, &accountstest.MemKeychain{}, withChecker(checker), withUIQueue())
+	checker.inner = atlassian.NewChecker(h.fake.Client(atlassian.SameHostRedirects))
+	stuckSite(h)
+	h.link("stuck.atlassian.net", "ana@acme.example", anaToken, "stuck", false)
+	h.locked(h.u.reload)
+	v := h.u.accounts
+	h.eventually("the account listed", func() bool { return len(v.rows) == 1 })
+	h.locked(func() { test.Tap(v.testAllBtn) })
+	<-checker.reached
+	h.locked(v.onStop)
+	h.wait()
+	h.eventually("the run's end", func() bool { return !v.busy() })
+	h.wait()
+	h.locked(func() {
+		if rows := h.rows(); len(rows) != 1 || !strings.Contains(rows[0], "Not tested yet") {
+			t.Errorf("rows after Stop: %q", rows)
+		}
+	})
+	if a := mustGet(t, h, "stuck"); a.LastCheck != nil {
+		t.Errorf("a check cut short was recorded: %+v", a.LastCheck)
+	}
+}

@@ -213,7 +213,8 @@ func (p *pacer) handOff(force bool) {
 	})
 }
 
-// checkOne checks an account once a slot is free, or gives up when the run is stopped first.
+// checkOne checks an account once a slot is free, or gives up when the run is stopped first. A
+// check the run's stop cut short ends as canceled, which is not recorded.
 func checkOne(ctx context.Context, slots chan struct{}, check func(context.Context, accounts.Account) (atlassian.Result, error), a accounts.Account) accounts.Outcome {
 	select {
 	case slots <- struct{}{}:
@@ -222,6 +223,11 @@ func checkOne(ctx context.Context, slots chan struct{}, check func(context.Conte
 	}
 	defer func() { <-slots }()
 	res, err := check(ctx, a)
+	if ctx.Err() != nil {
+		// Stopped while it ran: whatever the check says was cut short (one whose Jira answered
+		// before the stop passes, with Confluence canceled), so it says nothing of the account.
+		err = &atlassian.Error{Kind: atlassian.KindCanceled, Err: ctx.Err()}
+	}
 	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
 }
 
