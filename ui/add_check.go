@@ -71,14 +71,11 @@ func (v *addView) onStop() {
 	if v.steps != nil {
 		v.steps.halt()
 	}
-	canceled := &atlassian.Error{Kind: atlassian.KindCanceled}
 	if c := v.running; c != nil {
 		v.running = nil
-		c.res = atlassian.Result{Type: c.cr.Type, Site: c.cr.Site, Email: c.cr.Email}
-		c.err, c.events, c.stopped = canceled, v.events, true
-		v.last = c
+		v.last = stoppedRecord(c.time, c.cr.Type, c.cr.Site, c.cr.Email, v.events)
 	}
-	v.showProblem(canceled, atlassian.Credentials{}, v.steps != nil)
+	v.showProblem(&atlassian.Error{Kind: atlassian.KindCanceled}, atlassian.Credentials{}, v.steps != nil)
 }
 
 // finishCheck shows how a check ended: the steps it did not report live are completed from

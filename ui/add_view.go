@@ -255,6 +255,9 @@ func (v *addView) onLink(tested bool) {
 				v.showProblem(err, cr, false)
 				return
 			}
+			if v.rotate != nil {
+				v.u.accounts.detail.forget(a.ID) // the steps it shows were of the old token
+			}
 			v.u.accounts.selected = a.ID
 			v.u.closeAdd()
 		})

@@ -477,8 +477,8 @@ func TestStopShowsWhereTheCheckWas(t *testing.T) {
 	h.assertShows("Copied to the clipboard")
 }
 
-// TestAChecklistFromAResult shows a past check's steps, as the detail pane will: the last event
-// of each step, with no live events.
+// TestAChecklistFromAResult shows a past check's steps from the last event of each step, as the
+// Link form and the detail pane do for a check that reported no progress.
 func TestAChecklistFromAResult(t *testing.T) {
 	test.NewTempApp(t)
 	at, _ := atlassian.TypeOf(atlassian.TypeAlign)

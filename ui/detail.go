@@ -28,10 +28,12 @@ type detailPane struct {
 	fix                                     *widget.Button
 	who, site, products, checked, expiry    *widget.Label
 	testBtn, tokenBtn, renameBtn, removeBtn *widget.Button
+	checkBox                                *fyne.Container // the steps of the last Test, when shown
 	body                                    *fyne.Container
 	none                                    *widget.Label
 	root                                    *fyne.Container
 	account                                 accounts.Account
+	check                                   *detailCheck // the last Test of one account; nil when none is shown
 }
 
 func newDetailPane(v *accountsView) *detailPane {
@@ -54,6 +56,8 @@ func (p *detailPane) build() fyne.CanvasObject {
 	p.tokenBtn = &widget.Button{Text: "New token", Icon: theme.LoginIcon(), OnTapped: p.onNewToken}
 	p.renameBtn = &widget.Button{Text: "Rename", Icon: theme.DocumentCreateIcon(), OnTapped: p.onRename}
 	p.removeBtn = &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: p.onRemove}
+	p.checkBox = container.NewVBox()
+	p.checkBox.Hide()
 	p.body = container.NewVBox(
 		p.title,
 		container.NewHBox(p.typeIcon, p.typeLabel),
@@ -63,6 +67,7 @@ func (p *detailPane) build() fyne.CanvasObject {
 		p.who, p.site, p.products, p.about, p.checked, p.expiry,
 		widget.NewSeparator(),
 		container.NewGridWithColumns(4, p.testBtn, p.tokenBtn, p.renameBtn, p.removeBtn),
+		p.checkBox,
 		widget.NewSeparator(),
 		p.use.root,
 	)
@@ -72,6 +77,7 @@ func (p *detailPane) build() fyne.CanvasObject {
 }
 
 func (p *detailPane) clear() {
+	p.syncCheck(nil)
 	p.root.Objects = []fyne.CanvasObject{container.NewCenter(p.none)}
 	p.root.Refresh()
 }
@@ -156,6 +162,7 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 			b.Disable()
 		}
 	}
+	p.syncCheck(&a)
 	if len(p.root.Objects) != 1 || p.root.Objects[0] != p.body {
 		p.root.Objects = []fyne.CanvasObject{p.body}
 		p.root.Refresh()

@@ -40,6 +40,21 @@ func (c *checkRecord) report(version, name string) string {
 	return r
 }
 
+// stoppedRecord is the record of a check the user stopped: what its events tell of the route
+// and the certificate, as far as it got.
+func stoppedRecord(started time.Time, typ atlassian.Type, site, email string, events []atlassian.Event) *checkRecord {
+	res := atlassian.Result{Type: typ, Site: site, Email: email}
+	for _, e := range events {
+		if res.Proxy == "" {
+			res.Proxy = e.Proxy
+		}
+		if res.CertIssuer == "" && e.Phase == atlassian.PhaseDone {
+			res.CertIssuer = e.CertIssuer
+		}
+	}
+	return &checkRecord{time: started, res: res, err: &atlassian.Error{Kind: atlassian.KindCanceled}, events: events, stopped: true}
+}
+
 // copiedWords say what Copy diagnostics put on the clipboard.
 const copiedWords = "Copied to the clipboard: the steps, statuses, times, route and certificate of this check, for IT or Atlassian support. It holds no token, and your email is masked."
 

@@ -57,6 +57,17 @@ func (v *accountsView) startRun(list []accounts.Account, all bool) *testRun {
 	for _, a := range list {
 		v.testing[a.ID] = true
 	}
+	if c := v.detail.check; c != nil && c.last != nil && v.testing[c.id] {
+		v.detail.dropCheck() // a new check of the account began: those steps are no longer its last
+	}
+	if !all && len(list) == 1 && list[0].ID == v.selected {
+		// The Test of the selected account shows its steps live in the detail pane; the
+		// check's observer hands each event to the UI goroutine.
+		c := v.detail.startCheck(list[0], r)
+		r.ctx = atlassian.WithObserver(ctx, func(e atlassian.Event) {
+			v.u.do(func() { v.detail.heard(c, e) })
+		})
+	}
 	if len(list) == 1 {
 		v.refreshAccount(list[0].ID)
 	} else {
@@ -243,6 +254,7 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 		r.done++
 		i, ok := v.pos[o.ID]
 		if !ok {
+			v.detail.arrived(r, o, nil)
 			continue
 		}
 		if after, changed := v.all[i].Apply(o, now); changed {
@@ -250,6 +262,7 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 			v.all[i] = after
 			v.unsaved[o.ID] = o
 		}
+		v.detail.arrived(r, o, &v.all[i])
 		if o.Err != nil && !r.keychainSaid {
 			a := v.all[i]
 			if m := explain(o.Err, subjectOf(a)); m.Keychain {
