@@ -25,6 +25,7 @@ type accountsView struct {
 	pos      map[string]int  // index in all, by account ID
 	rows     []listRow       // what the list shows, in order
 	rowOf    map[string]int  // index in rows, by account ID
+	headOf   map[string]int  // index in rows of a site's header, by site (grouped by site)
 	testing  map[string]bool // by account ID
 	selected string          // account ID
 
@@ -56,7 +57,7 @@ type accountsView struct {
 }
 
 func newAccountsView(u *UI) *accountsView {
-	return &accountsView{u: u, testing: map[string]bool{}, pos: map[string]int{}, rowOf: map[string]int{},
+	return &accountsView{u: u, testing: map[string]bool{}, pos: map[string]int{}, rowOf: map[string]int{}, headOf: map[string]int{},
 		runs: map[*testRun]bool{}, unsaved: map[string]accounts.Outcome{}, flushEvery: flushEvery, flushSize: flushSize}
 }
 
@@ -193,8 +194,11 @@ func (v *accountsView) applyFilter() {
 	}
 	v.rows = orderRows(v.all, idx, v.order, v.grouped, now)
 	clear(v.rowOf)
+	clear(v.headOf)
 	for r, row := range v.rows {
-		if !row.header() {
+		if row.header() {
+			v.headOf[row.site] = r
+		} else {
 			v.rowOf[v.all[row.account].ID] = r
 		}
 	}
@@ -237,6 +241,26 @@ func (v *accountsView) refresh() {
 	v.summary.count(v.all, v.u.d.Now())
 	v.list.Refresh()
 	v.showDetail()
+}
+
+// recount moves a listed account from one state to another in its site's header count of
+// accounts that need attention (grouped by site), whatever the number of accounts. It returns
+// the header's row when that count changed; the list is sorted and counted afresh when a run
+// ends.
+func (v *accountsView) recount(a accounts.Account, from, to accounts.State) (int, bool) {
+	d := attention(to) - attention(from)
+	if !v.grouped || d == 0 {
+		return 0, false
+	}
+	if _, listed := v.rowOf[a.ID]; !listed {
+		return 0, false
+	}
+	h, ok := v.headOf[a.Site]
+	if !ok {
+		return 0, false
+	}
+	v.rows[h].urgent += d
+	return h, true
 }
 
 // refreshAccount repaints one account's row, and its details when it is selected.

@@ -629,3 +629,98 @@ func TestStoppingTestAllRecordsNoCheckItCutShort(t *testing.T) {
 		t.Errorf("a check cut short was recorded: %+v", a.LastCheck)
 	}
 }
+
+// failingGate is a gateChecker whose checks of some emails, once let through, fail with a
+// wrong token.
+type failingGate struct {
+	*gateChecker
+	fails func(email string) bool
+}
+
+func (g failingGate) Check(ctx context.Context, cr atlassian.Credentials) (atlassian.Result, error) {
+	res, err := g.gateChecker.Check(ctx, cr)
+	if err == nil && g.fails(cr.Email) {
+		return atlassian.Result{Type: cr.Type, Site: cr.Site, Email: cr.Email}, &atlassian.Error{Kind: atlassian.KindInvalidCredentials, Status: 401}
+	}
+	return res, err
+}
+
+// TestSiteHeadersCountAsResultsArrive groups the list by site and runs Test all one result at a
+// time: after each, every site's header counts the accounts under it that need attention as
+// their rows show them, before the run ends and the list is sorted again.
+func TestSiteHeadersCountAsResultsArrive(t *testing.T) {
+	gate := failingGate{newGateChecker(), func(email string) bool { return strings.HasPrefix(email, "bad") }}
+	h := newHarness(t, &accountstest.MemKeychain{}, withChecker(gate), withUIQueue())
+	seed(t, h,
+		seedAccount{name: "a1", site: "acme.atlassian.net", email: "a1@acme.example", state: accounts.StateOK},
+		seedAccount{name: "a2", site: "acme.atlassian.net", email: "bad2@acme.example", state: accounts.StateUntested},
+		seedAccount{name: "a3", site: "acme.atlassian.net", email: "bad3@acme.example", state: accounts.StateOK},
+		seedAccount{name: "w1", site: "wiki.atlassian.net", email: "w1@acme.example", state: accounts.StateFailed},
+		seedAccount{name: "w2", site: "wiki.atlassian.net", email: "w2@acme.example", state: accounts.StateFailed},
+	)
+	v := h.u.accounts
+	h.locked(func() { v.groupCheck.SetChecked(true) })
+	want := "# acme.atlassian.net (3 accounts) a1 a2 a3 # wiki.atlassian.net (2 accounts · 2 need attention) w1 w2"
+	h.locked(func() {
+		if got := strings.Join(h.listed(), " "); got != want {
+			t.Fatalf("listed %q, want %q", got, want)
+		}
+		test.Tap(v.testAllBtn)
+	})
+	h.eventually("every check started", func() bool { s, _ := gate.counts(); return s == 5 })
+
+	// headersAgree reads each header from a row painted as the list paints it, and from the
+	// window, and checks it against the states of the rows under it.
+	headersAgree := func(done int) {
+		t.Helper()
+		now := time.Now()
+		var site string
+		counts := map[string][2]int{} // site: accounts, of which need attention
+		for _, row := range v.rows {
+			if row.header() {
+				site = row.site
+				continue
+			}
+			c := counts[site]
+			c[0]++
+			c[1] += attention(v.all[row.account].State(now))
+			counts[site] = c
+		}
+		for _, r := range h.painted() {
+			if !r.header {
+				continue
+			}
+			c := counts[r.name.Text]
+			w := plural(c[0], "account")
+			switch {
+			case c[1] == 1:
+				w += " · 1 needs attention"
+			case c[1] > 1:
+				w += " · " + fmt.Sprint(c[1]) + " need attention"
+			}
+			if r.sub.Text != w {
+				t.Errorf("after %d results, the header of %s says %q; its rows say %q", done, r.name.Text, r.sub.Text, w)
+			}
+			h.assertShows(r.name.Text + " " + w) // as the list on screen paints it
+		}
+	}
+	for done := 1; done <= 5; done++ {
+		gate.let(1)
+		h.eventually(fmt.Sprintf("%d results", done), func() bool { return v.run == nil || v.run.done == done })
+		h.locked(func() {
+			if v.run != nil { // still under way: the list was not sorted again
+				headersAgree(done)
+			}
+		})
+	}
+	h.wait()
+	h.eventually("the run's end", func() bool { return !v.busy() })
+	h.wait()
+	want = "# acme.atlassian.net (3 accounts · 2 need attention) a2 a3 a1 # wiki.atlassian.net (2 accounts) w1 w2"
+	h.locked(func() {
+		v.sortSelect.SetSelected(sortChoices[byState])
+		if got := strings.Join(h.listed(), " "); got != want {
+			t.Errorf("after the run: %q, want %q", got, want)
+		}
+	})
+}

@@ -57,6 +57,15 @@ type listRow struct {
 
 func (r listRow) header() bool { return r.account < 0 }
 
+// attention is 1 for a state that needs attention (see bucketOf), else 0: what a site's header
+// counts.
+func attention(st accounts.State) int {
+	if bucketOf(st) == bucketAttention {
+		return 1
+	}
+	return 0
+}
+
 // orderRows sorts the accounts at the indexes idx of all by key and, when grouped, puts them
 // under a header per site (sites in natural order). It reads each account's state once.
 func orderRows(all []accounts.Account, idx []int, key sortKey, grouped bool, now time.Time) []listRow {
@@ -120,9 +129,7 @@ func orderRows(all []accounts.Account, idx []int, key sortKey, grouped bool, now
 		}
 		if grouped {
 			rows[head].n++
-			if bucketOf(states[i]) == bucketAttention {
-				rows[head].urgent++
-			}
+			rows[head].urgent += attention(states[i])
 		}
 		rows = append(rows, listRow{account: i})
 	}

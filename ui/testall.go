@@ -242,12 +242,13 @@ func checkOne(ctx context.Context, slots chan struct{}, check func(context.Conte
 	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
 }
 
-// arrived shows outcomes: their accounts' rows, the summary's counts and the progress. Its cost
-// grows with the outcomes it shows, not with the number of accounts; the list is sorted again
-// when the run ends.
+// arrived shows outcomes: their accounts' rows, the summary's counts, the counts of their sites'
+// headers and the progress. Its cost grows with the outcomes it shows, not with the number of
+// accounts; the list is sorted again when the run ends.
 func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 	now := v.u.d.Now()
 	selected := false
+	var headers []int // site headers whose counts changed
 	for _, o := range outcomes {
 		selected = selected || o.ID == v.selected
 		delete(v.testing, o.ID)
@@ -258,7 +259,11 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 			continue
 		}
 		if after, changed := v.all[i].Apply(o, now); changed {
-			v.summary.move(v.all[i].State(now), after.State(now))
+			from, to := v.all[i].State(now), after.State(now)
+			v.summary.move(from, to)
+			if h, ok := v.recount(after, from, to); ok {
+				headers = append(headers, h)
+			}
 			v.all[i] = after
 			v.unsaved[o.ID] = o
 		}
@@ -274,6 +279,9 @@ func (v *accountsView) arrived(r *testRun, outcomes []accounts.Outcome) {
 	v.summary.paint()
 	if len(outcomes) == 1 {
 		v.refreshAccount(outcomes[0].ID)
+		for _, h := range headers {
+			v.list.RefreshItem(h)
+		}
 	} else {
 		v.list.Refresh() // repaints the rows on screen, whatever the number of accounts
 		if selected {
