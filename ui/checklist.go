@@ -35,8 +35,8 @@ const (
 	stepHalted                   // the check was stopped while it ran
 )
 
-// stepRow is one step: its mark or spinner, its words, the request it sent (hidden until it
-// sends one), and its status and time.
+// stepRow is one step: its mark or spinner, its words, the request it sent (blank until it
+// sends one: rows keep their height while the check runs), and its status and time.
 type stepRow struct {
 	step    atlassian.Step
 	state   stepState
@@ -58,11 +58,10 @@ func newChecklist(steps []atlassian.Step) *checklist {
 			spinner: widget.NewActivity(),
 			mark:    widget.NewIcon(theme.NewDisabledResource(theme.RadioButtonIcon())),
 			words:   &widget.Label{Text: stepTitle(s) + ": waiting", Wrapping: fyne.TextWrapWord},
-			request: &widget.Label{SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
+			request: &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 			status:  &widget.Label{SizeName: theme.SizeNameCaptionText},
 		}
 		r.spinner.Hide()
-		r.request.Hide()
 		// The request sits close under the words: small print, not a line of its own.
 		text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), r.words, r.request)
 		r.row = container.NewBorder(nil, nil, container.NewStack(r.mark, r.spinner), r.status, text)
@@ -88,7 +87,6 @@ func (c *checklist) apply(e atlassian.Event) {
 	c.heard++
 	if e.URL != "" {
 		r.request.SetText(requestWords(e))
-		r.request.Show()
 	}
 	switch e.Phase {
 	case atlassian.PhaseStart:
