@@ -32,8 +32,10 @@ type detailPane struct {
 	body                                    *fyne.Container
 	none                                    *widget.Label
 	root                                    *fyne.Container
+	scroll                                  *container.Scroll
 	account                                 accounts.Account
 	check                                   *detailCheck // the last Test of one account; nil when none is shown
+	revealNext                              bool         // scroll the steps into sight once shown
 }
 
 func newDetailPane(v *accountsView) *detailPane {
@@ -73,7 +75,8 @@ func (p *detailPane) build() fyne.CanvasObject {
 	)
 	p.none = &widget.Label{Text: "Select an account to see its details.", Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
 	p.root = container.NewStack(p.none)
-	return container.NewVScroll(p.root)
+	p.scroll = container.NewVScroll(p.root)
+	return p.scroll
 }
 
 func (p *detailPane) clear() {
@@ -162,11 +165,11 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 			b.Disable()
 		}
 	}
-	p.syncCheck(&a)
 	if len(p.root.Objects) != 1 || p.root.Objects[0] != p.body {
 		p.root.Objects = []fyne.CanvasObject{p.body}
 		p.root.Refresh()
 	}
+	p.syncCheck(&a)
 }
 
 func (p *detailPane) onTest() { p.v.test(p.account) }

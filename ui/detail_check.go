@@ -59,7 +59,26 @@ func (p *detailPane) startCheck(a accounts.Account, r *testRun) *detailCheck {
 	p.checkBox.Objects = []fyne.CanvasObject{c.box}
 	p.checkBox.Show()
 	p.checkBox.Refresh()
+	p.revealNext = true
 	return c
+}
+
+// reveal scrolls the pane as little as it takes to bring the steps into sight, below the
+// buttons: on a small window they are below its bottom edge. show calls it when revealNext is
+// set, once it has laid out what is above them.
+func (p *detailPane) reveal() {
+	p.body.Refresh() // lays the section out before its place is read
+	p.scroll.Refresh()
+	top := p.checkBox.Position().Y
+	bottom := top + p.checkBox.MinSize().Height
+	off := p.scroll.Offset.Y
+	if view := p.scroll.Size().Height; bottom-off > view {
+		off = min(top, bottom-view)
+	}
+	if top < off {
+		off = top
+	}
+	p.scroll.ScrollToOffset(fyne.NewPos(0, max(off, 0)))
 }
 
 // heard shows an event of c's check, unless the pane no longer shows c or c ended.
@@ -111,6 +130,7 @@ func (p *detailPane) arrived(r *testRun, o accounts.Outcome, a *accounts.Account
 	c.after.Objects = append(c.after.Objects, reachedParts(res, o.Err == nil)...)
 	c.after.Add(p.v.u.diagnosticsButton(p.diagnostics))
 	c.after.Refresh()
+	p.revealNext = true // once the pane shows the account's new state above
 }
 
 // stopCheck stops c's check: its steps stay as far as they got, and Copy diagnostics says it
@@ -126,6 +146,7 @@ func (p *detailPane) stopCheck(c *detailCheck) {
 	c.after.Add(&widget.Label{Text: "You stopped the test before it ended. The account keeps the outcome of its last check.", Wrapping: fyne.TextWrapWord})
 	c.after.Add(p.v.u.diagnosticsButton(p.diagnostics))
 	c.after.Refresh()
+	p.reveal()
 }
 
 // end marks c as ended with rec: no more events, no Stop.
@@ -164,6 +185,10 @@ func (p *detailPane) syncCheck(a *accounts.Account) {
 		p.dropCheck() // removed and linked again, or checked since (a new token, the command line)
 	default:
 		p.checkBox.Show()
+		if p.revealNext {
+			p.revealNext = false
+			p.reveal()
+		}
 	}
 }
 

@@ -25,6 +25,18 @@ func detailSteps(t *testing.T, h *harness) *checklist {
 	return p.check.steps
 }
 
+// stepsInSight fails unless the detail pane is scrolled so that the steps are in sight, down to
+// the end of what shows after them (Copy diagnostics).
+func stepsInSight(t *testing.T, h *harness) {
+	t.Helper()
+	p := h.u.accounts.detail
+	top := p.checkBox.Position().Y
+	bottom := top + p.checkBox.MinSize().Height
+	if off, view := p.scroll.Offset.Y, p.scroll.Size().Height; top < off || bottom > off+view {
+		t.Errorf("the steps are at %v to %v; the pane shows %v to %v", top, bottom, off, off+view)
+	}
+}
+
 // copyReport taps Copy diagnostics and returns what it put on the clipboard.
 func copyReport(t *testing.T, h *harness) string {
 	t.Helper()
@@ -109,6 +121,7 @@ func TestTheDetailPaneShowsTheStepsOfATest(t *testing.T) {
 			if h.u.accounts.detail.check.stopBtn.Visible() {
 				t.Error("Stop is offered after the check ended")
 			}
+			stepsInSight(t, h)
 			report := copyReport(t, h)
 			for _, want := range append(tt.report, "atlink connection check", "atlink:      1.2.3-test (") {
 				if !strings.Contains(report, want) {
