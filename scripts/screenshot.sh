@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Renders the real atlink window under Xvfb and writes PNGs to docs/: the accounts view, a
-# failed account's details, and the add view: what to link (the type chooser), a successful
-# test of each type (Jira and Confluence, Jira Align, Bitbucket, each chosen by pasting its
-# address), a check caught in the middle (a demo site whose Confluence never answers) and a
-# failed check with its steps; and the dashboard with 40 accounts of every type and state
-# (also only those that need attention, grouped by site); in the light and the dark theme, at
-# 1024x680 and at 800x600. The accounts are linked beforehand through the command line,
-# against the local Atlassian imitation, into a private gnome-keyring (see
-# scripts/with-keyring.sh); the dashboard's are a seeded index.
+# failed account's details (and, at 1024x680, its steps after a Test), and the add view: what
+# to link (the type chooser), a successful test of each type (Jira and Confluence, Jira Align,
+# Bitbucket, each chosen by pasting its address), a check caught in the middle (a demo site
+# whose Confluence never answers) and a failed check with its steps; and the dashboard with 40
+# accounts of every type and state (also only those that need attention, grouped by site); in
+# the light and the dark theme, at 1024x680 and at 800x600. The accounts are linked beforehand
+# through the command line, against the local Atlassian imitation, into a private gnome-keyring
+# (see scripts/with-keyring.sh); the dashboard's are a seeded index.
 #
 # Run it through `make screenshot`.
 set -euo pipefail
@@ -98,6 +98,14 @@ shoot() { # theme size name
   xdotool mousemove --window "$wid" 150 280 click 1
   sleep 0.5
   import -window "$wid" "$out/failed-$name.png"
+  # The same account tested from its details: the steps of the check under the buttons (the
+  # pane scrolls to them), with Copy diagnostics. The Test button is where the 1024x680 window
+  # puts it.
+  if [ "$size" = 1024x680 ]; then
+    xdotool mousemove --window "$wid" 493 572 click 1
+    sleep 1.5
+    import -window "$wid" "$out/detail-tested-$name.png"
+  fi
   # The add view: Ctrl+N shows what to link, then type what a user pastes, Tab between
   # fields, Enter to test.
   xdotool key --window "$wid" ctrl+n
