@@ -38,7 +38,6 @@ type detailCheck struct {
 
 	stopBtn *widget.Button
 	after   *fyne.Container // what follows the steps once the check ended
-	box     *fyne.Container // the section in the pane
 }
 
 // startCheck shows a new, live checklist for a Test of a, which r runs. It replaces the steps of
@@ -54,9 +53,8 @@ func (p *detailPane) startCheck(a accounts.Account, r *testRun) *detailCheck {
 	c.steps = newChecklist(steps)
 	c.stopBtn = &widget.Button{Text: "Stop", Icon: theme.MediaStopIcon(), Importance: widget.LowImportance, OnTapped: func() { p.stopCheck(c) }}
 	title := &widget.Label{Text: "Steps of the test", TextStyle: fyne.TextStyle{Bold: true}}
-	c.box = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, c.stopBtn, title), c.steps.object(), c.after)
 	p.check = c
-	p.checkBox.Objects = []fyne.CanvasObject{c.box}
+	p.checkBox.Objects = []fyne.CanvasObject{widget.NewSeparator(), container.NewBorder(nil, nil, nil, c.stopBtn, title), c.steps.object(), c.after}
 	p.checkBox.Show()
 	p.checkBox.Refresh()
 	p.revealNext = true
