@@ -235,8 +235,9 @@ func checkOne(ctx context.Context, slots chan struct{}, check func(context.Conte
 	defer func() { <-slots }()
 	res, err := check(ctx, a)
 	if ctx.Err() != nil {
-		// Stopped while it ran: whatever the check says was cut short (one whose Jira answered
-		// before the stop passes, with Confluence canceled), so it says nothing of the account.
+		// Stopped while it ran: whatever the checker makes of a check cut short (atlassian's
+		// says canceled; a check that ended as the stop landed may say more), the run records
+		// nothing of it.
 		err = &atlassian.Error{Kind: atlassian.KindCanceled, Err: ctx.Err()}
 	}
 	return accounts.Outcome{ID: a.ID, Result: res, Err: err}
