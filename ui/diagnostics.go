@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/diagnose"
 )
 
@@ -33,7 +34,7 @@ const stoppedLine = "stopped:     by the user, before the check ended; a step wi
 // report is the plain-text report of the check (internal/diagnose): no token, the email
 // masked. name is the account's name, if linked.
 func (c *checkRecord) report(version, name string) string {
-	r := diagnose.Report(diagnose.Input{Version: version, Time: c.time, Name: name, Result: c.res, Err: c.err, Steps: c.events})
+	r := diagnose.Report(diagnose.Input{Version: version, Time: c.time, Name: name, Result: c.res, Err: c.err, Kind: accounts.KindOf(c.err), Steps: c.events})
 	if c.stopped {
 		r += stoppedLine
 	}
