@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/accounts"
+	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/diagnose"
 )
 
