@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -191,12 +193,40 @@ func buildAtlink(t *testing.T) string {
 	return built.path
 }
 
+// countSignalsEnv makes this test binary a program that counts the SIGINTs it receives: it
+// says "ready", counts for a second after the first, and prints "got N".
+const countSignalsEnv = "ATLINK_TEST_COUNT_SIGINT"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(countSignalsEnv) != "" {
+		countSignals()
+		return
+	}
 	code := m.Run()
 	if built.path != "" {
 		os.RemoveAll(filepath.Dir(built.path))
 	}
 	os.Exit(code)
+}
+
+func countSignals() {
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGINT)
+	fmt.Println("ready")
+	n := 0
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case <-sigs:
+			n++
+			if n == 1 {
+				deadline = time.After(time.Second) // room for a second copy to arrive
+			}
+		case <-deadline:
+			fmt.Printf("got %d\n", n)
+			os.Exit(0)
+		}
+	}
 }
 
 // environ is the test's environment without the variables named.

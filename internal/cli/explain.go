@@ -166,7 +166,7 @@ func explain(err error, s subject) (message, hint string) {
 		return "git refused to change its configuration: " + detail + ".", "Check that your global git configuration (~/.gitconfig) is writable and valid."
 	case handoff.KindGitWouldStore:
 		return "atlink gave git no token for Bitbucket: git would also hand it to the credential helper " + detail + ", which may save it in plain text (credential.helper=store writes ~/.git-credentials).",
-			"Remove that helper where it is set ('git config --show-origin --get-regexp credential' shows where), or run 'atlink setup-git' again when it is in your global configuration."
+			"See where it is set with: git config --show-origin --get-regexp 'credential.*helper'. Remove it, or limit it to other hosts (as credential.https://github.com.helper), then run 'atlink setup-git' again."
 	case handoff.KindNoGitAccount:
 		return "atlink gave git no token for Bitbucket: " + detail + ".",
 			"Choose one with 'atlink setup-git NAME', or put the Bitbucket username in the remote's URL (https://USERNAME@bitbucket.org/…)."

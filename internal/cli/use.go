@@ -25,9 +25,10 @@ func newExec(env *Env) *cobra.Command {
 		Long: `Run COMMAND with the account NAME in its environment: the token is read from the keychain
 and given to the program as environment variables (ATLASSIAN_API_TOKEN, JIRA_API_TOKEN, … see
 'atlink env NAME --names'), never as an argument, so it does not show in the process list.
-Standard input, output and error pass through, and atlink exits with the program's exit
-status. SIGINT, SIGQUIT, SIGTERM and SIGHUP reach the program once: Ctrl+C and Ctrl+\ at a
-terminal reach it from the terminal itself, and atlink does not send them a second time.
+On Linux and macOS atlink then becomes the program, as a shell's exec does: it keeps
+atlink's process, terminal and standard streams, every signal reaches it once however it is
+sent (Ctrl+C, kill, timeout, a service manager), and its exit status, or the signal that ends
+it, is what the shell sees. On Windows atlink runs it and exits with its status.
 
 Every variable that atlink sets for any type of account (ATLINK_ACCOUNT and the ATLASSIAN_,
 JIRA_, CONFLUENCE_, JIRA_ALIGN_ and BITBUCKET_ names it uses) is removed from the inherited
@@ -60,6 +61,16 @@ wait for the keychain, not the program.`,
 			childEnv, err := handoff.Environ(os.Environ(), handoff.AccountOf(a), token)
 			if err != nil {
 				return failWith(env, err, a.Name)
+			}
+			if handoff.CanReplace && env.In == os.Stdin && env.rawOut == os.Stdout && env.rawErr == os.Stderr {
+				// atlink becomes the program (execve): every signal, however it is sent, reaches
+				// it once, and the shell sees its own status. Returns only when it cannot start.
+				err := handoff.Replace(argv, childEnv)
+				printError(env.Err, err, subjectOf(a))
+				if code, ok := handoff.ShellStatus(err); ok {
+					return exitError{code}
+				}
+				return exitError{ExitFailure}
 			}
 			// The program runs as long as it wants: --timeout bounded only the keychain.
 			code, err := handoff.Run(context.WithoutCancel(cmd.Context()), argv, childEnv, env.In, env.rawOut, env.rawErr)
@@ -224,12 +235,15 @@ your global configuration, and warns about any helper that would still get the t
 			if err := handoff.SetupGit(cmd.Context(), handoff.GitSetup{Executable: exe, Account: a.ID}); err != nil {
 				return failWith(env, err, a.Name)
 			}
-			fmt.Fprintf(env.Out, "✓ git now takes credentials for https://bitbucket.org from atlink: %s (%s).\n", a.Name, who(a))
-			if helpers, err := handoff.GitHelpers(cmd.Context(), "", nil); err == nil {
-				if others := handoff.OtherHelpers(helpers); len(others) > 0 {
-					printError(env.Err, &handoff.Error{Kind: handoff.KindGitWouldStore, Detail: strings.Join(others, ", ")}, subjectOf(a))
-				}
+			helpers, err := handoff.GitHelpers(cmd.Context(), "", nil)
+			if err != nil {
+				return failWith(env, err, a.Name)
 			}
+			if others := handoff.OtherHelpers(helpers); len(others) > 0 {
+				// git would hand the token to them too, so the helper will refuse: no success.
+				return failWith(env, &handoff.Error{Kind: handoff.KindGitWouldStore, Detail: strings.Join(others, ", ")}, a.Name)
+			}
+			fmt.Fprintf(env.Out, "✓ git now takes credentials for https://bitbucket.org from atlink: %s (%s).\n", a.Name, who(a))
 			return nil
 		},
 	}
@@ -296,7 +310,8 @@ func warnIfStale(env *Env, a accounts.Account) {
 	case a.State(now) == accounts.StateExpired:
 		fmt.Fprintf(env.Err, "atlink: warning: the token of %s expired on %s; it may no longer work.\n", a.Name, a.Expires)
 	case a.LastCheck != nil && !a.LastCheck.OK:
-		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed (%s); 'atlink test %s' checks it again.\n", a.Name, a.LastCheck.Kind, a.Name)
+		msg, _ := explain(&accounts.Error{Kind: a.LastCheck.Kind}, subjectOf(a))
+		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed: %s; 'atlink test %s' checks it again.\n", a.Name, strings.TrimSuffix(msg, "."), a.Name)
 	}
 }
 

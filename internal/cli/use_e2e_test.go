@@ -317,6 +317,49 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		}
 	})
 
+	t.Run("a signal to the whole process group reaches the program once", func(t *testing.T) {
+		// kill %1, timeout -s INT and service managers signal the group, atlink and program alike.
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := w.command("", "exec", "acme", "--", self)
+		cmd.Env = append(cmd.Env, countSignalsEnv+"=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := bufio.NewScanner(stdout)
+		if !lines.Scan() || lines.Text() != "ready" {
+			t.Fatalf("the program said %q", lines.Text())
+		}
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for lines.Scan() {
+			got += lines.Text()
+		}
+		_ = cmd.Wait()
+		if got != "got 1" {
+			t.Errorf("after one SIGINT to the group the program counted %q, want got 1", got)
+		}
+	})
+
+	t.Run("a program that a signal ends ends atlink the same way", func(t *testing.T) {
+		// A shell stops a loop when its command died of SIGINT, not when it exited 130.
+		cmd := w.command("", "exec", "acme", "--", "sh", "-c", `kill -TERM $$`)
+		err := cmd.Run()
+		ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+			t.Errorf("atlink ended with %v (%v), want killed by SIGTERM", cmd.ProcessState, err)
+		}
+	})
+
 	t.Run("the set-ups' curl commands reach the imitation as the account, tokens exact", func(t *testing.T) {
 		// curl, a program nobody here wrote, reads the Authorization header from standard input
 		// (-H @-), so the token is in no argument list; HTTPS_PROXY and the imitation's CA
@@ -465,6 +508,27 @@ func TestGitTakesBitbucketCredentialsFromAtlink(t *testing.T) {
 	out, err = fill("protocol=https\nhost=bitbucket.org\n\n")
 	if err != nil || !strings.Contains(out, "password="+w.tokens["bitbucket"]+"\n") {
 		t.Errorf("git credential fill after the chosen account was renamed: %v\n%s", err, out)
+	}
+
+	// A helper that would get the token too, after atlink's, in a section setup-git cannot
+	// move (it holds another setting): setup-git says so and does not claim success.
+	for _, kv := range [][]string{{"credential.https://bitbucket.org.username", "ana-lima"}, {"credential.helper", "cache"}} {
+		gc := exec.Command("git", "config", "--global", kv[0], kv[1])
+		gc.Env = gitEnv
+		if out, err := gc.CombinedOutput(); err != nil {
+			t.Fatalf("git config: %v %s", err, out)
+		}
+	}
+	cmd = exec.Command(w.bin, "setup-git", "bb-work")
+	cmd.Env = gitEnv
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if exitCode(err) != 1 || strings.Contains(stdout.String(), "✓") || !strings.Contains(stderr.String(), "credential helper cache") {
+		t.Errorf("setup-git with a later helper it cannot clear: %v\nstdout %s\nstderr %s", err, stdout.String(), stderr.String())
+	}
+	if out, err := fill("protocol=https\nhost=bitbucket.org\n\n"); err == nil || strings.Contains(out, w.tokens["bitbucket"]) {
+		t.Errorf("git got the token while 'cache' would get it too: %v\n%s", err, out)
 	}
 }
 

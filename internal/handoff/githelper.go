@@ -27,7 +27,8 @@ type GitAccount struct {
 // ForBitbucket reports whether req is one atlink answers: protocol https, host bitbucket.org
 // (no port, any case).
 func (req Request) ForBitbucket() bool {
-	return strings.EqualFold(req.Protocol, "https") && strings.EqualFold(req.Host, BitbucketHost)
+	host := strings.TrimSuffix(req.Host, ":443") // git sends the port when the URL names it
+	return strings.EqualFold(req.Protocol, "https") && strings.EqualFold(host, BitbucketHost)
 }
 
 // Choose picks the account that answers req, from accounts (in the index's order), with

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/atlink/atlink/internal/safetext"
@@ -71,28 +75,40 @@ func helperKeyFor(key string) bool {
 }
 
 // urlMayMatchBitbucket reports whether the URL of a credential.<url> section may match
-// https://bitbucket.org: scheme https (or none), any user, no port but 443, any path, and a
-// host equal to bitbucket.org label by label, where "*" matches any one label.
-func urlMayMatchBitbucket(url string) bool {
-	if scheme, rest, ok := strings.Cut(url, "://"); ok {
+// https://bitbucket.org as git matches them (git's urlmatch.c): scheme https or none, any
+// user, the default port however written (443, 0443) or none, any path; a host that is empty
+// (a partial URL such as "https://", which git matches with every host), or equal to
+// bitbucket.org label by label once percent-decoded and lower-cased, "*" matching any one
+// label. Anything it cannot read counts as a match.
+func urlMayMatchBitbucket(raw string) bool {
+	rest := raw
+	if scheme, after, ok := strings.Cut(rest, "://"); ok {
 		if !strings.EqualFold(scheme, "https") {
 			return false
 		}
-		url = rest
+		rest = after
 	}
-	if i := strings.IndexAny(url, "/?#"); i >= 0 {
-		url = url[:i]
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
 	}
-	if i := strings.LastIndex(url, "@"); i >= 0 {
-		url = url[i+1:]
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
 	}
-	if host, port, ok := strings.Cut(url, ":"); ok {
-		if port != "443" && port != "" {
-			return false
+	host, err := url.PathUnescape(rest)
+	if err != nil {
+		return true
+	}
+	if h, port, ok := strings.Cut(host, ":"); ok {
+		if n, err := strconv.Atoi(port); port != "" && (err != nil || n != 443) {
+			return err != nil // a port atlink cannot read may be git's 443
 		}
-		url = host
+		host = h
 	}
-	pattern := strings.Split(strings.TrimSuffix(strings.ToLower(url), "."), ".")
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "" {
+		return true
+	}
+	pattern := strings.Split(host, ".")
 	want := strings.Split(BitbucketHost, ".")
 	if len(pattern) != len(want) {
 		return false
@@ -105,9 +121,62 @@ func urlMayMatchBitbucket(url string) bool {
 	return true
 }
 
-// isAtlinkHelper reports whether a helper value runs atlink's git credential helper.
+// isAtlinkHelper reports whether a helper value is the one SetupGit writes for this atlink:
+// "!", the path of this atlink's executable (shell-quoted, or bare), the word git-credential,
+// and nothing more than an --account. Another program that merely has git-credential in its
+// command (git-credential-store, say) is not atlink's.
 func isAtlinkHelper(value string) bool {
-	return strings.Contains(value, " "+HelperCommand)
+	rest, ok := strings.CutPrefix(value, "!")
+	if !ok {
+		return false
+	}
+	path, rest, ok := firstShellWord(rest)
+	if !ok || !sameProgram(path) {
+		return false
+	}
+	args := strings.Fields(rest)
+	return len(args) >= 1 && args[0] == HelperCommand && (len(args) == 1 || len(args) >= 3 && args[1] == "--"+AccountFlag)
+}
+
+// firstShellWord splits s into its first word, as a POSIX shell reads a single-quoted or bare
+// word (what shellQuote writes), and the rest.
+func firstShellWord(s string) (word, rest string, ok bool) {
+	var b strings.Builder
+	i := 0
+	for i < len(s) && s[i] != ' ' {
+		switch c := s[i]; {
+		case c == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return "", "", false
+			}
+			b.WriteString(s[i+1 : i+1+j])
+			i += j + 2
+		case c == '\\' && i+1 < len(s):
+			b.WriteByte(s[i+1])
+			i += 2
+		case c == '"' || c == '$' || c == '`':
+			return "", "", false // not a word SetupGit writes
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String(), s[i:], b.Len() > 0
+}
+
+// sameProgram reports whether path names this running atlink (symlinks resolved).
+func sameProgram(path string) bool {
+	self, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	if path == self {
+		return true
+	}
+	a, err1 := filepath.EvalSymlinks(path)
+	b, err2 := filepath.EvalSymlinks(self)
+	return err1 == nil && err2 == nil && a == b
 }
 
 // OtherHelpers returns the helpers of helpers that are not atlink's, cleaned and bounded for

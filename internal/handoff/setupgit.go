@@ -73,7 +73,7 @@ func SetupGit(ctx context.Context, s GitSetup) error {
 	if err != nil {
 		return err
 	}
-	global, err := gitHelpers(ctx, git, s.Env, "--global")
+	global, err := gitHelpers(ctx, git, s.Env, "--global", "--includes")
 	if err != nil {
 		return err
 	}

@@ -86,15 +86,15 @@ func validCloudID(s string) bool {
 }
 
 // validGitAccountID accepts the id of a Bitbucket account: a lower-case email address and
-// "@bitbucket.org", at most 320 bytes, printable ASCII without spaces or quotes (it goes into
-// git's shell command for the helper, quoted).
+// "@bitbucket.org", at most 320 bytes, printable ASCII without spaces (it goes into git's shell
+// command for the helper, single-quoted, where nothing else is special).
 func validGitAccountID(s string) bool {
 	email, ok := strings.CutSuffix(s, "@"+BitbucketHost)
 	if !ok || len(s) > 320 || !strings.Contains(email, "@") || email != strings.ToLower(email) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\'' || c == '"' || c == '\\' {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
 			return false
 		}
 	}
