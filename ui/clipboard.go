@@ -43,7 +43,7 @@ func (g *clipGuard) hold(secret, what string) {
 func (g *clipGuard) tick(what string) {
 	if g.left <= 0 || !g.holding() { // time is up, or something else was copied meanwhile
 		g.clear()
-		g.label.SetText("The clipboard no longer holds " + what + ".")
+		g.done("The clipboard no longer holds " + what + ".")
 		return
 	}
 	g.label.SetText(fmt.Sprintf("%s is on the clipboard: atlink clears it in %d s.", strings.TrimSuffix(sentence(what), "."), int(g.left/time.Second)))
@@ -63,10 +63,25 @@ func (g *clipGuard) put(text string) {
 	if g.stop != nil {
 		g.cancel()
 		g.left = 0
-		g.label.SetText("The clipboard no longer holds the token.")
 		g.sum = [sha256.Size]byte{}
+		g.done("The clipboard no longer holds the token.")
 	}
 }
+
+// done says text for a few seconds, then hides the label, unless a new countdown began.
+func (g *clipGuard) done(text string) {
+	g.label.SetText(text)
+	g.label.Show()
+	g.stop = g.u.d.After(noticeHold, func() {
+		fyne.Do(func() {
+			g.stop = nil
+			g.label.Hide()
+		})
+	})
+}
+
+// noticeHold is how long the notice that the token left the clipboard stays.
+const noticeHold = 5 * time.Second
 
 // holding reports whether the clipboard still holds the secret.
 func (g *clipGuard) holding() bool {

@@ -78,6 +78,7 @@ func (s *useSection) show(a accounts.Account) {
 		copyBtn.OnTapped = func() {
 			s.u.clip.put(text)
 			copyBtn.SetText("Copied")
+			s.u.d.After(noticeHold, func() { fyne.Do(func() { copyBtn.SetText("") }) })
 		}
 		s.setups.Add(container.NewBorder(nil, nil, nil, copyBtn,
 			container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Italic: true}}, code)))

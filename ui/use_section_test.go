@@ -21,19 +21,25 @@ import (
 // fakeClock runs the window's timers when the test says so.
 type fakeClock struct {
 	mu      sync.Mutex
+	now     time.Duration // since the clock was made
 	next    int
-	pending map[int]func()
+	pending map[int]fakeTimer
 }
 
-func (c *fakeClock) after(_ time.Duration, f func()) func() {
+type fakeTimer struct {
+	at time.Duration
+	f  func()
+}
+
+func (c *fakeClock) after(d time.Duration, f func()) func() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pending == nil {
-		c.pending = map[int]func(){}
+		c.pending = map[int]fakeTimer{}
 	}
 	c.next++
 	id := c.next
-	c.pending[id] = f
+	c.pending[id] = fakeTimer{at: c.now + d, f: f}
 	return func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -41,11 +47,18 @@ func (c *fakeClock) after(_ time.Duration, f func()) func() {
 	}
 }
 
-// tick runs the timers set so far (each second of the countdown sets the next).
+// tick moves the clock a second on and runs the timers then due (each second of the
+// countdown sets the next).
 func (c *fakeClock) tick() {
 	c.mu.Lock()
-	due := c.pending
-	c.pending = nil
+	c.now += time.Second
+	var due []func()
+	for id, tm := range c.pending {
+		if tm.at <= c.now {
+			due = append(due, tm.f)
+			delete(c.pending, id)
+		}
+	}
 	c.mu.Unlock()
 	for _, f := range due {
 		f()
@@ -85,14 +98,20 @@ func TestCopyTokenClearsTheClipboardAfterThirtySeconds(t *testing.T) {
 			h.assertShows("clears it in 20 s")
 			if tt.replacedBy != "" {
 				cb.SetContent(tt.replacedBy)
-			}
-			for range 20 {
 				clock.tick()
+				h.assertShows("The clipboard no longer holds the token of acme.")
+				for range 19 {
+					clock.tick()
+				}
+			} else {
+				for range 20 {
+					clock.tick()
+				}
+				h.assertShows("The clipboard no longer holds the token of acme.")
 			}
 			if got := cb.Content(); got != tt.wantAfter {
 				t.Errorf("after 30 s the clipboard holds %q, want %q", got, tt.wantAfter)
 			}
-			h.assertShows("The clipboard no longer holds the token of acme.")
 		})
 	}
 }
@@ -133,6 +152,11 @@ func TestTheCountdownEndsWithTheToken(t *testing.T) {
 			clock.tick()
 			h.assertHides("clears it in")
 			h.assertShows("The clipboard no longer holds the token")
+			for range 5 {
+				clock.tick()
+			}
+			h.assertHides("The clipboard no longer holds")
+			h.assertHides("Copied")
 			if got := h.u.app.Clipboard().Content(); got == anaToken || tt.want != "" && got != tt.want {
 				t.Errorf("the clipboard holds %q", got)
 			}
