@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts"
@@ -103,8 +104,9 @@ func TestOneSiteAFewAtATime(t *testing.T) {
 
 // TestTimeoutBoundsTheWholeCommand: --timeout ends `atlink test` however many accounts wait
 // for a site that never answers: each of them ends in timeout, the site was sent only the
-// requests it had room for (the rest gave up waiting their turn), an account of another site
-// passes, and every outcome is recorded.
+// requests it had room for (the rest gave up waiting their turn, and those accounts say so
+// rather than that the site did not answer), an account of another site passes, and every
+// outcome is recorded.
 func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	const stuck = "stuck.atlassian.net"
 	w := newWorld(t, &accountstest.MemKeychain{})
@@ -127,6 +129,7 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	if len(reps) != len(hung)+1 {
 		t.Fatalf("%d outcomes, want %d", len(reps), len(hung)+1)
 	}
+	notAsked := 0
 	for _, r := range reps {
 		want := string(atlassian.KindTimeout)
 		if r.Name == "acme" {
@@ -135,6 +138,13 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 		if r.Kind != want {
 			t.Errorf("%s ended %q (%s), want %q", r.Name, r.Kind, r.Message, want)
 		}
+		if strings.Contains(r.Message, "before atlink's turn to ask") {
+			notAsked++
+		}
+	}
+	// The site had room for DefaultPerHost requests: the other accounts' checks sent nothing.
+	if min := len(hung) - atlassian.DefaultPerHost; notAsked < min {
+		t.Errorf("%d accounts say their turn never came, want at least %d:\n%s", notAsked, min, out)
 	}
 	if got := w.fake.Hits(stuck); got != atlassian.DefaultPerHost {
 		t.Errorf("%s was sent %d requests, want %d", stuck, got, atlassian.DefaultPerHost)

@@ -88,6 +88,10 @@ func explain(err error, s subject) (message, hint string) {
 		return "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
 	case atlassian.KindTimeout:
+		if ae.NotAsked {
+			return "The time ran out before atlink's turn to ask " + hostOf(ae, site) + " came: it asks one site a few things at a time, and other accounts' checks were ahead.",
+				"Allow more time with --timeout, or test fewer accounts of this site at once."
+		}
 		return hostOf(ae, site) + " did not answer in time.",
 			"Try again, or allow more time with --timeout 30s."
 	case atlassian.KindInvalidCredentials:
