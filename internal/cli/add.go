@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -153,7 +154,15 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		}
 		opt.Result = &res
 	}
-	a, replaced, err := env.Store.Link(cmd.Context(), cr, opt)
+	lctx := cmd.Context()
+	if !f.noVerify {
+		// The check is done: linking what it proved gets a few seconds even when --timeout
+		// ran out as the check ended.
+		var cancel context.CancelFunc
+		lctx, cancel = saveContext(lctx)
+		defer cancel()
+	}
+	a, replaced, err := env.Store.Link(lctx, cr, opt)
 	if err != nil {
 		return fail(err, res)
 	}

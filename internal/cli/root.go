@@ -126,6 +126,21 @@ func (env *Env) checkTimeout() time.Duration {
 	return atlassian.DefaultTimeout
 }
 
+// saveGrace is how long saving finished work may take once the command's own deadline
+// (--timeout) has run out or is about to, or once the command was stopped.
+const saveGrace = 5 * time.Second
+
+// saveContext is the context that saves finished work (the outcomes of checks, an account
+// whose check passed): ctx while more than saveGrace of it is left, else a context of its own
+// that ends saveGrace from now, so work that finished as --timeout ran out, or as Ctrl-C
+// stopped the command, is not lost.
+func saveContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ctx.Err() == nil && (!ok || time.Until(d) > saveGrace) {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), saveGrace)
+}
+
 // waitingWords is said when the keychain takes more than a second to answer.
 func waitingWords(s accounts.Session) string {
 	if s.CanPrompt() {

@@ -111,9 +111,9 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 			failed++
 		}
 	}
-	// One write of the index for all outcomes. It gets a second of its own: when --timeout
-	// ended the checks, their outcomes are still worth keeping.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	// One write of the index for all outcomes, with a few seconds of its own when --timeout
+	// ended the checks: their outcomes are still worth keeping.
+	rctx, cancel := saveContext(ctx)
 	recordErr := env.Store.Record(rctx, outcomes...)
 	cancel()
 
