@@ -157,30 +157,36 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	}
 }
 
-// TestChecksAtOnceFollowTheOpenFileLimit: the bound on checks at once leaves room for the
-// process's other files and stays within a few hundred.
+// TestChecksAtOnceFollowTheOpenFileLimit: the budget of checks at once and of ended checks
+// whose connections stay open leaves room for the process's other files, and the connections
+// of both fit the limit.
 func TestChecksAtOnceFollowTheOpenFileLimit(t *testing.T) {
 	tests := []struct {
-		name  string
-		limit uint64
-		known bool
-		want  int
+		name   string
+		limit  uint64
+		known  bool
+		checks int
+		ended  int
 	}{
-		{"no limit to read (Windows)", 0, false, maxChecks},
-		{"tiny", 16, true, minChecks},
-		{"just above the floor", reservedFiles + minChecks*filesPerCheck + filesPerCheck, true, minChecks + 1},
-		{"Linux's usual soft limit", 1024, true, 240},
-		{"a raised limit", 1 << 20, true, maxChecks},
-		{"unlimited", ^uint64(0), true, maxChecks},
+		{"no limit to read (Windows)", 0, false, maxChecks, maxChecks},
+		{"tiny", 16, true, minChecks, 0},
+		{"ulimit -n 100", 100, true, minChecks, 1},
+		{"Linux's usual soft limit", 1024, true, 192, 48},
+		{"a raised limit", 1 << 20, true, maxChecks, maxChecks},
+		{"unlimited", ^uint64(0), true, maxChecks, maxChecks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := checksFor(tt.limit, tt.known); got != tt.want {
-				t.Errorf("checksFor(%d) = %d, want %d", tt.limit, got, tt.want)
+			b := checksAt(tt.limit, tt.known)
+			if b.checks != tt.checks || b.ended != tt.ended {
+				t.Errorf("checksAt(%d) = %+v, want %d checks and %d ended", tt.limit, b, tt.checks, tt.ended)
+			}
+			if tt.known && tt.limit > reservedFiles+minChecks*filesPerCheck && tt.limit < 1<<16 && reservedFiles+b.idleConns() > int(tt.limit) {
+				t.Errorf("%d files for connections and %d reserved exceed the limit of %d", b.idleConns(), reservedFiles, tt.limit)
 			}
 		})
 	}
-	if n := checksAtOnce(); n < minChecks || n > maxChecks {
-		t.Errorf("checksAtOnce() = %d", n)
+	if b := openFiles(); b.checks < minChecks || b.checks > maxChecks {
+		t.Errorf("openFiles() = %+v", b)
 	}
 }

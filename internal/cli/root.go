@@ -50,7 +50,7 @@ type Env struct {
 
 // Main runs the command line with the process's real environment and returns the exit code.
 func Main(args []string, version string) int {
-	env := Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, HTTP: atlassian.NewHTTPClient(), Now: time.Now}
+	env := Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, HTTP: newHTTPClient(openFiles()), Now: time.Now}
 	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		env.ReadSecret = func() (string, error) {
 			b, err := term.ReadPassword(fd)

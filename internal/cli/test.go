@@ -86,9 +86,11 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 	}
 	results := make([]atlassian.Result, len(list))
 	errs := make([]error, len(list))
-	// Every account at once, within what the process may hold (parallel.go); a check waits
-	// only for its site's turn (Checker.PerHost).
-	slots := make(chan struct{}, checksAtOnce())
+	// Every account at once, within the open files the process may hold (parallel.go); a
+	// check waits only for its site's turn (Checker.PerHost).
+	budget := openFiles()
+	slots := make(chan struct{}, budget.checks)
+	ended := newEndedChecks(env.HTTP, budget)
 	var wg sync.WaitGroup
 	for i, a := range list {
 		wg.Go(func() {
@@ -97,6 +99,7 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 			w := watches[i]
 			results[i], errs[i] = snap.Check(w.context(ctx), a, w.checker(checker))
 			w.ended(errs[i])
+			ended.one()
 		})
 	}
 	wg.Wait()
