@@ -3,13 +3,18 @@
 package cli_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
@@ -60,14 +65,21 @@ func newManyAccounts(t *testing.T) *manyAccounts {
 	return m
 }
 
-// link links an account called name on host, which answers as site says (its user added).
+// manyToken is every account's token.
+const manyToken = "ATATT3xFfGF0-many-accounts"
+
+// serve makes host answer as site says, with the world's user called name.
+func (m *manyAccounts) serve(name, host string, site atlassiantest.Site) {
+	site.CloudID = atlassiantest.CloudID(host)
+	site.Users = []atlassiantest.User{{Email: m.email, Token: manyToken, AccountID: "acc-" + name, DisplayName: name}}
+	m.fake.SetSite(host, &site)
+}
+
+// link links an account called name on host, which answers as site says.
 func (m *manyAccounts) link(name, host string, site atlassiantest.Site) {
 	m.t.Helper()
-	const token = "ATATT3xFfGF0-many-accounts"
-	site.CloudID = atlassiantest.CloudID(host)
-	site.Users = []atlassiantest.User{{Email: m.email, Token: token, AccountID: "acc-" + name, DisplayName: name}}
-	m.fake.SetSite(host, &site)
-	cr := atlassian.Credentials{Site: host, Email: m.email, Token: token}
+	m.serve(name, host, site)
+	cr := atlassian.Credentials{Site: host, Email: m.email, Token: manyToken}
 	if _, _, err := m.store.Link(context.Background(), cr, accounts.LinkOptions{Name: name}); err != nil {
 		m.t.Fatal(err)
 	}
@@ -116,5 +128,118 @@ func TestOpenFileLimitHoldsEveryCheck(t *testing.T) {
 		if a.LastCheck == nil || !a.LastCheck.OK {
 			t.Errorf("%s: no passed check recorded (%+v)", a.Name, a.LastCheck)
 		}
+	}
+}
+
+// TestCtrlCKeepsWhatFinished: Ctrl-C (SIGINT) to `atlink test -v` once a hundred accounts'
+// checks ended and two others' are still under way (one site answers after a minute, one
+// never): the hundred outcomes are printed and recorded, the two say they were stopped and
+// stay untested, and atlink exits with 130. It sends the signal once -v printed the last step
+// of every finished check, so nothing depends on timing. Once, Ctrl-C ended atlink at once and
+// threw every outcome away.
+func TestCtrlCKeepsWhatFinished(t *testing.T) {
+	m := newManyAccounts(t)
+	const bulk = 100
+	for i := range bulk {
+		m.link(fmt.Sprintf("bulk%d", i), fmt.Sprintf("bulk%03d.atlassian.net", i), atlassiantest.Site{})
+	}
+	m.link("slow", "slow.atlassian.net", atlassiantest.Site{Latency: time.Minute})
+	hang := atlassiantest.ReplyHang
+	m.link("stuck", "stuck.atlassian.net", atlassiantest.Site{Replies: map[atlassiantest.Route]atlassiantest.Reply{
+		atlassiantest.RouteTenant: hang, atlassiantest.RouteJira: hang, atlassiantest.RouteConfluence: hang}})
+
+	cmd := m.command(`exec "$0" "$@"`, "test", "-v", "--json")
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// A cloud check whose site answered skips the gateway: its last step.
+	finished := map[string]bool{}
+	var log strings.Builder
+	lines := bufio.NewScanner(stderr)
+	for len(finished) < bulk && lines.Scan() {
+		log.WriteString(lines.Text() + "\n")
+		_, after, _ := strings.Cut(lines.Text(), "] ") // after the time: the account, the step, the words
+		if f := strings.Fields(after); len(f) >= 3 && f[1] == "gateway_confluence" && strings.HasPrefix(f[0], "bulk") {
+			finished[f[0]] = true
+		}
+	}
+	if len(finished) < bulk {
+		_ = cmd.Process.Kill()
+		t.Fatalf("atlink ended before every bulk check did:\n%s", log.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stderr)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Errorf("exit %v, want 130\n%s", err, rest)
+	}
+	var reps []struct {
+		Name    string `json:"name"`
+		OK      bool   `json:"ok"`
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &reps); err != nil || len(reps) != bulk+2 {
+		t.Fatalf("test --json printed %d outcomes (%v):\n%s", len(reps), err, stdout.String())
+	}
+	for _, r := range reps {
+		stopped := r.Name == "slow" || r.Name == "stuck"
+		if stopped && (r.Kind != "canceled" || !strings.Contains(r.Message, "stopped")) || !stopped && !r.OK {
+			t.Errorf("%s: ok %v, %s (%s)", r.Name, r.OK, r.Kind, r.Message)
+		}
+	}
+	list, err := m.store.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range list {
+		tested := a.LastCheck != nil
+		if want := strings.HasPrefix(a.Name, "bulk"); tested != want || want && !a.LastCheck.OK {
+			t.Errorf("%s: last check %+v, want one recorded: %v", a.Name, a.LastCheck, want)
+		}
+	}
+}
+
+// TestCtrlCStopsAdd: Ctrl-C while `atlink add` checks a site that never answers ends it at
+// once with 130, saying the check was stopped, and links nothing.
+func TestCtrlCStopsAdd(t *testing.T) {
+	m := newManyAccounts(t)
+	const host = "stuck.atlassian.net"
+	hang := atlassiantest.ReplyHang
+	m.serve("stuck", host, atlassiantest.Site{Replies: map[atlassiantest.Route]atlassiantest.Reply{
+		atlassiantest.RouteTenant: hang, atlassiantest.RouteJira: hang, atlassiantest.RouteConfluence: hang}})
+	cmd := m.command(`exec "$0" "$@"`, "add", "--site", host, "--email", m.email)
+	cmd.Stdin = strings.NewReader(manyToken + "\n")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for m.fake.MaxInFlight(host) < 3 { // the check's three requests are under way
+		select {
+		case err := <-done:
+			t.Fatalf("atlink ended before its check was under way: %v\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(out.String(), "The check was stopped.") {
+		t.Errorf("exit %v, want 130 and the check stopped:\n%s", err, out.String())
+	}
+	if list, err := m.store.List(); err != nil || len(list) != 0 {
+		t.Errorf("linked %v (%v), want nothing", list, err)
 	}
 }

@@ -26,6 +26,9 @@ func newTest(env *Env) *cobra.Command {
 from the keychain, then asks its site. A few requests at a time go to one site (Atlassian
 limits each site's rate), as many sites as there are accounts are asked at once.
 
+Ctrl-C stops the checks under way: what finished is printed and saved, the others say they
+were stopped, and atlink exits with 130.
+
 --verbose prints each step on standard error as it starts and ends: what it asked, through
 which route, the HTTP status and the time. --diagnose prints, after the outcomes, a plain-text
 report of each check for IT or Atlassian support (no token, the email masked); with --json the
@@ -33,7 +36,11 @@ reports go to standard error.`,
 		Example: `  atlink test
   atlink test acme wiki --json
   atlink test acme --verbose --diagnose`,
-		RunE: func(cmd *cobra.Command, names []string) error { return runTest(cmd.Context(), env, names, f) },
+		RunE: func(cmd *cobra.Command, names []string) error {
+			ctx, stop := onInterrupt(cmd.Context())
+			defer stop.stop()
+			return stop.result(runTest(ctx, env, names, f))
+		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.json, "json", false, "print an array of outcomes as JSON")
