@@ -154,6 +154,7 @@ type Checker struct {
 	PerHost int
 
 	hosts hostLimits
+	ahead aheadAnswers
 }
 
 func (c *Checker) now() time.Time {

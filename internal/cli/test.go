@@ -82,8 +82,13 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 		watches[i] = newWatch(a.Name, prog, f.diagnose, env.Now)
 	}
 	// The system's certificate store is read once, at the first TLS handshake: read it while
-	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux).
+	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux). A Cloud
+	// site's tenant info needs no token: ask it meanwhile too, so each site's connection is up
+	// when its checks begin, which use that answer (Checker.AskAhead).
 	go func() { _, _ = x509.SystemCertPool() }()
+	for _, a := range list {
+		checker.AskAhead(ctx, a.Type, a.Site)
+	}
 	// Every token in one go when the keychain can (a Secret Service hands over a hundred in a
 	// quarter of the time a read each takes); a token it did not give is read by its check.
 	began := time.Now()
