@@ -127,18 +127,28 @@ func (env *Env) checkTimeout() time.Duration {
 }
 
 // saveGrace is how long saving finished work may take once the command's own deadline
-// (--timeout) has run out or is about to, or once the command was stopped.
+// (--timeout) has run out or is about to.
 const saveGrace = 5 * time.Second
 
 // saveContext is the context that saves finished work (the outcomes of checks, an account
-// whose check passed): ctx while more than saveGrace of it is left, else a context of its own
-// that ends saveGrace from now, so work that finished as --timeout ran out, or as Ctrl-C
-// stopped the command, is not lost.
+// whose check passed): ctx's values and deadline, or a deadline saveGrace from now when ctx's
+// is sooner or past, and never canceled by ctx, so work that finished as --timeout ran out,
+// or as Ctrl-C stopped the command, is not lost (a second Ctrl-C ends atlink at once). Without
+// a deadline, atlink's own limits bound the save (the wait for the index lock, the keychain's).
 func saveContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if d, ok := ctx.Deadline(); ctx.Err() == nil && (!ok || time.Until(d) > saveGrace) {
-		return context.WithCancel(ctx)
+	free := context.WithoutCancel(ctx)
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(free)
 	}
-	return context.WithTimeout(context.WithoutCancel(ctx), saveGrace)
+	return context.WithDeadline(free, later(d, time.Now().Add(saveGrace)))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // waitingWords is said when the keychain takes more than a second to answer.
