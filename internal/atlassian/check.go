@@ -2,6 +2,7 @@ package atlassian
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -285,9 +286,9 @@ func (r *run) get(ctx context.Context, q request) answer {
 		h := req.Header.Get("Authorization")
 		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
-	if r.budget.left() <= 0 || ctx.Err() != nil {
+	if err := ended(ctx); err != nil || r.budget.left() <= 0 {
 		r.start(a)
-		a.err = r.notAsked(ctx, req)
+		a.err = r.notAsked(err, req)
 		return a
 	}
 	r.budget.wait(1)
@@ -295,10 +296,11 @@ func (r *run) get(ctx context.Context, q request) answer {
 	r.budget.wait(-1)
 	if err != nil {
 		r.start(a)
-		if ctx.Err() != nil {
-			a.err = r.notAsked(ctx, req)
+		var stuck *stalledError
+		if errors.As(err, &stuck) {
+			a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
 		} else {
-			a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err) // the question is stuck
+			a.err = r.notAsked(err, req)
 		}
 		return a
 	}
@@ -339,13 +341,13 @@ func (r *run) get(ctx context.Context, q request) answer {
 }
 
 // notAsked is the failure of a request that was never sent: the check was stopped, or its time
-// ran out, before its turn to ask req's host came (see Error.NotAsked).
-func (r *run) notAsked(ctx context.Context, req *http.Request) *Error {
-	e := &Error{Kind: KindTimeout, Site: r.cr.Site, Host: req.URL.Hostname(), NotAsked: true, Err: ctx.Err()}
-	if ctx.Err() != nil {
-		e.Kind = timeoutOrCanceled(ctx)
-	}
-	if e.Kind == KindTimeout {
+// ran out, before its turn to ask req's host came (see Error.NotAsked). err is why: the
+// context's error, or nil when the check's own Timeout was used up.
+func (r *run) notAsked(err error, req *http.Request) *Error {
+	e := &Error{Kind: KindTimeout, Site: r.cr.Site, Host: req.URL.Hostname(), NotAsked: true, Err: err}
+	if errors.Is(err, context.Canceled) {
+		e.Kind = KindCanceled
+	} else {
 		e.Detail = "the check's time ran out before its turn to ask " + req.URL.Host + " came"
 	}
 	return e

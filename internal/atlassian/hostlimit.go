@@ -177,6 +177,11 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 		case <-opened:
 			ready = true
 		case sem <- struct{}{}:
+			if err := ended(ctx); err != nil {
+				// ctx ended as the slot freed (select chose the slot): send nothing.
+				<-s.sem
+				return giveUp(err)
+			}
 			h.mu.Lock()
 			stuck, _ := a.stuck(stall)
 			if !stuck && a.unanswered.IsZero() {
@@ -196,6 +201,20 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 			// The question may have been answered meanwhile: look again.
 		}
 	}
+}
+
+// ended is ctx's error, or context.DeadlineExceeded once ctx's deadline has passed though
+// ctx has not heard yet: a deadline reaches the contexts below the one whose timer fired one
+// after another, so a slot freed by a request whose context ended can be taken by one whose
+// context will end a moment later, and its request would be sent after the deadline.
+func ended(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func (h *hostLimits) leave(host string, s *hostSlots, ask string) {

@@ -148,7 +148,7 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 		t.Errorf("%d accounts say their turn never came, want at least %d:\n%s", notAsked, min, out)
 	}
 	if got := w.fake.Hits(stuck); got != atlassian.DefaultPerHost {
-		t.Errorf("%s was sent %d requests, want %d", stuck, got, atlassian.DefaultPerHost)
+		t.Errorf("%s was sent %d requests, want %d: %v", stuck, got, atlassian.DefaultPerHost, w.fake.Asked(stuck))
 	}
 	list, _ := w.store.List()
 	for _, a := range list {

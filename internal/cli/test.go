@@ -84,9 +84,11 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 	// The system's certificate store is read once, at the first TLS handshake: read it while
 	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux). A Cloud
 	// site's tenant info needs no token: ask it meanwhile too, so each site's connection is up
-	// when its checks begin, which use that answer (Checker.AskAhead).
+	// when its checks begin, which use that answer (Checker.AskAhead); only for the accounts
+	// checked first, since every connection takes an open file (parallel.go).
 	go func() { _, _ = x509.SystemCertPool() }()
-	for _, a := range list {
+	budget := openFiles()
+	for _, a := range list[:min(len(list), budget.checks)] {
 		checker.AskAhead(ctx, a.Type, a.Site)
 	}
 	// Every token in one go when the keychain can (a Secret Service hands over a hundred in a
@@ -98,15 +100,15 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 	}
 	results := make([]atlassian.Result, len(list))
 	errs := make([]error, len(list))
-	// Every account at once, within the open files the process may hold (parallel.go); a
-	// check waits only for its site's turn (Checker.PerHost).
-	budget := openFiles()
+	// Every account at once, within the open files the process may hold (parallel.go), in
+	// the list's order (so the first ones are those asked ahead); a check waits only for its
+	// site's turn (Checker.PerHost).
 	slots := make(chan struct{}, budget.checks)
 	ended := newEndedChecks(env.HTTP, budget)
 	var wg sync.WaitGroup
 	for i, a := range list {
+		slots <- struct{}{}
 		wg.Go(func() {
-			slots <- struct{}{}
 			defer func() { <-slots }()
 			w := watches[i]
 			results[i], errs[i] = snap.Check(w.context(ctx), a, w.checker(checker))
