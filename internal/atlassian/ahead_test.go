@@ -101,7 +101,7 @@ func TestAskedAheadButNotAnswered(t *testing.T) {
 	for srv.Hits(host) < 1 {
 		time.Sleep(time.Millisecond)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // Jira and Confluence answer long before
 	defer cancel()
 	res, err := c.Check(ctx, atlassian.Credentials{Site: host, Email: "ana@acme.example", Token: token})
 	if err != nil || res.Products[atlassian.Jira] != atlassian.StatusOK {

@@ -148,8 +148,9 @@ type Checker struct {
 	// at once need about 3N/PerHost answers' time (a Jira and Confluence check asks the site
 	// three things). The wait for a slot does not count toward a check's Timeout; it ends with
 	// the caller's context, which is what bounds many checks as a whole, or when the question
-	// the request would ask (this step of this site) has gone unanswered for Timeout: then it
-	// is stuck, and the request fails as a timeout without being sent. Requests asking other
+	// the request would ask (this step of this site) is stuck: a request asking it ran into its
+	// deadline, or has gone unanswered for Timeout, and none was answered since. Then the
+	// request fails as a timeout without being sent. Requests asking other
 	// questions of the host still wait their turn, so a site whose Confluence hangs has its
 	// Jira asked once the hanging requests end.
 	PerHost int
@@ -309,7 +310,16 @@ func (r *run) get(ctx context.Context, q request) answer {
 	defer cancel()
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { turn.connected() }})
 	req = req.WithContext(ctx)
-	defer func() { turn.release(a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled) }()
+	defer func() {
+		switch {
+		case a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled:
+			turn.release(endAnswered)
+		case a.err.Kind == KindTimeout:
+			turn.release(endTimedOut)
+		default:
+			turn.release(endStopped)
+		}
+	}()
 	r.start(a)
 	began := time.Now()
 	resp, err := r.c.HTTP.Do(req)

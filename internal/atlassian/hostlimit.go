@@ -24,8 +24,9 @@ const DefaultPerHost = 4
 // A host may answer one question and not another: a site whose Confluence hangs still answers
 // Jira at once. Hanging requests hold their slots until their deadline, and the requests
 // queued behind them wait; so a wait gives up only when the question it would ask is stuck (a
-// request asking it has gone unanswered for the stall time), never because the host's slots
-// were busy: the Jira requests queued behind a stuck Confluence are asked once a slot frees.
+// request asking it ran into its deadline, or has gone unanswered for the stall time, and none
+// asking it was answered since), never because the host's slots were busy: the Jira requests
+// queued behind a stuck Confluence are asked once a slot frees.
 type hostLimits struct {
 	mu    sync.Mutex
 	hosts map[string]*hostSlots
@@ -49,19 +50,31 @@ type hostSlots struct {
 type askState struct {
 	users int
 	// unanswered is when a request asking it was sent that no answer to it has followed; zero
-	// when the last one was answered, or none was sent.
+	// when the last one was answered, or none was sent. timedOut is set when a request asking
+	// it ran into its deadline since then.
 	unanswered time.Time
+	timedOut   bool
 }
 
-// stuck reports whether the question has gone unanswered for stall, and how long until it
-// would be when not.
+// stuck reports whether the question is stuck: a request asking it ran into its deadline, or
+// has gone unanswered for stall, and none was answered since; when not, how long until the
+// second would be true (0: not before a request asking it is sent).
 func (a *askState) stuck(stall time.Duration) (bool, time.Duration) {
 	if stall <= 0 || a.unanswered.IsZero() {
 		return false, 0
 	}
 	left := stall - time.Since(a.unanswered)
-	return left <= 0, left
+	return a.timedOut || left <= 0, left
 }
+
+// How a request that had a turn ended, for the question it asked.
+type ending uint8
+
+const (
+	endAnswered ending = iota // an answer came (any status), or a failure other than a timeout
+	endTimedOut               // it ran into its deadline without an answer
+	endStopped                // its caller canceled it: says nothing about the host
+)
 
 // open lets the requests waiting for the first connection go.
 func (s *hostSlots) open() { s.once.Do(func() { close(s.ready) }) }
@@ -94,16 +107,19 @@ func (t *slot) connected() {
 	}
 }
 
-// release gives the slot back once the request is over; answered says it ended other than by
-// a deadline or a cancellation. Later calls do nothing.
-func (t *slot) release(answered bool) {
+// release gives the slot back once the request is over, ended as how says. Later calls do
+// nothing.
+func (t *slot) release(how ending) {
 	if t.s == nil {
 		return
 	}
 	t.once.Do(func() {
 		t.h.mu.Lock()
-		if answered {
-			t.ask.unanswered = time.Time{}
+		switch {
+		case how == endAnswered:
+			t.ask.unanswered, t.ask.timedOut = time.Time{}, false
+		case how == endTimedOut && !t.ask.unanswered.IsZero():
+			t.ask.timedOut = true // nothing asking it was answered since this one was sent
 		}
 		t.h.mu.Unlock()
 		<-t.s.sem
@@ -115,9 +131,10 @@ func (t *slot) release(answered bool) {
 // acquire waits for a slot to host (perHost of them: 0 means DefaultPerHost, a negative
 // number no limit) and, unless it is the first, for the host's first connection to be up; ask
 // names the question the request asks (requests asking the same question of a host are
-// alike). The wait ends with ctx (its error is ctx's), or with a *stalledError when a request
-// asking the same question has gone unanswered for stall (when stall is positive): the
-// question is stuck, and the request would be too. A wait for a slot that requests asking
+// alike). The wait ends with ctx (its error is ctx's, or context.DeadlineExceeded once its
+// deadline has passed), or with a *stalledError when a request asking the same question ran
+// into its deadline, or has gone unanswered for stall (when stall is positive), and none was
+// answered since: the question is stuck, and the request would be too. A wait for a slot that requests asking
 // other questions hold never ends so: they end by their own deadline. The caller calls
 // connected once its request has a connection and release once it is over.
 func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int, stall time.Duration) (*slot, error) {
