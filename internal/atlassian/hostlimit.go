@@ -79,9 +79,9 @@ const (
 // open lets the requests waiting for the first connection go.
 func (s *hostSlots) open() { s.once.Do(func() { close(s.ready) }) }
 
-// stalledError ends a wait for a slot to ask a host a question it has answered to no request
-// for the Checker's Timeout. It is a timeout (a net.Error whose Timeout is true), reported as
-// KindTimeout: the host did not answer in time.
+// stalledError ends a wait for a slot to ask a host a stuck question (see askState.stuck). It
+// is a timeout (a net.Error whose Timeout is true), reported as KindTimeout: the host did not
+// answer in time.
 type stalledError struct{ host string }
 
 func (e *stalledError) Error() string   { return "gave up waiting for a turn to ask " + e.host }
@@ -134,9 +134,9 @@ func (t *slot) release(how ending) {
 // alike). The wait ends with ctx (its error is ctx's, or context.DeadlineExceeded once its
 // deadline has passed), or with a *stalledError when a request asking the same question ran
 // into its deadline, or has gone unanswered for stall (when stall is positive), and none was
-// answered since: the question is stuck, and the request would be too. A wait for a slot that requests asking
-// other questions hold never ends so: they end by their own deadline. The caller calls
-// connected once its request has a connection and release once it is over.
+// answered since: the question is stuck, and the request would be too. A wait for a slot that
+// requests asking other questions hold never ends so: they end by their own deadline. The
+// caller calls connected once its request has a connection and release once it is over.
 func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int, stall time.Duration) (*slot, error) {
 	if perHost < 0 {
 		return &slot{}, ctx.Err()
