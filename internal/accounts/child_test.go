@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/zalando/go-keyring"
 
 	"github.com/atlink/atlink/internal/accounts"
@@ -134,10 +135,24 @@ func TestChildProcess(t *testing.T) {
 		_, err := s.Remove(ctx, os.Getenv("ATLINK_CHILD_NAME"))
 		report("remove", err, waited)
 		list()
+	case "hold-lock":
+		// Another atlink in the middle of a write: it holds the index lock until killed.
+		if err := flock.New(filepath.Join(dir, accounts.IndexFile+".lock")).Lock(); err != nil {
+			t.Fatal(err)
+		}
+		block("locked")
 	default:
-		t.Fatalf("unknown mode %q", mode)
+		run, ok := childModes[mode]
+		if !ok {
+			t.Fatalf("unknown mode %q", mode)
+		}
+		run(s, report)
 	}
 }
+
+// childModes are modes of the child process that only some systems have, added by their
+// files: each runs with the store and reports its steps.
+var childModes = map[string]func(s *accounts.Store, report func(step string, err error, waited bool)){}
 
 // hookKeychain runs a hook after a successful Set or Delete.
 type hookKeychain struct {

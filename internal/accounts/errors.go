@@ -19,8 +19,16 @@ const (
 	KindUnknownAccount      Kind = "unknown_account"
 	KindNameTaken           Kind = "name_taken"
 	KindInvalidName         Kind = "invalid_input"
-	KindIndexUnreadable     Kind = "index_unreadable"
-	KindIndexBusy           Kind = "index_busy"
+	// KindIndexUnreadable: the account list's content cannot be used (damaged, or written by a
+	// newer atlink); it is never overwritten.
+	KindIndexUnreadable Kind = "index_unreadable"
+	// KindIndexBusy: another process held the account list's lock for the whole wait (10 s).
+	KindIndexBusy Kind = "index_busy"
+	// KindIndexUnavailable: the system refused atlink the account list's files (opening,
+	// locking, reading or replacing them): too many open files, no permission, a read-only or
+	// full disk. Detail names the file and the system's reason. Nothing was changed. A wait
+	// for the lock that the caller's context ended is atlassian.KindTimeout or KindCanceled.
+	KindIndexUnavailable Kind = "index_unavailable"
 	// KindNoConfigDir: the system names no (absolute) config directory for the account list,
 	// usually because HOME is not set; atlink never falls back to the current directory.
 	KindNoConfigDir Kind = "no_config_dir"

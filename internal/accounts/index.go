@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/gofrs/flock"
 
@@ -29,9 +28,6 @@ const IndexFile = "accounts.json"
 // tempPattern names the temporary files writeIndex renames over the index; one left behind
 // by a killed write is removed by the next writer, under the lock.
 const tempPattern = ".accounts-*.tmp"
-
-// lockWait bounds how long a writer waits for another process holding the index lock.
-const lockWait = 10 * time.Second
 
 // index is the content of the index file: metadata only, never a token.
 type index struct {
@@ -148,7 +144,7 @@ func readIndex(path string) (*index, error) {
 		return &index{Version: indexVersion}, nil
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindIndexUnreadable, Detail: "cannot read " + path, Err: err}
+		return nil, unavailable("cannot read "+path, err)
 	}
 	var file struct {
 		Version  int               `json:"version"`
@@ -237,14 +233,11 @@ func (s *Store) update(ctx context.Context, change func(*index) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return &Error{Kind: KindIndexUnreadable, Detail: "cannot create " + s.dir, Err: err}
+		return unavailable("cannot create "+s.dir, err)
 	}
 	lock := flock.New(filepath.Join(s.dir, IndexFile+".lock"))
-	lctx, cancel := context.WithTimeout(ctx, lockWait)
-	defer cancel()
-	ok, err := lock.TryLockContext(lctx, 20*time.Millisecond)
-	if err != nil || !ok {
-		return &Error{Kind: KindIndexBusy, Detail: "another atlink kept the account list locked", Err: err}
+	if err := lockIndex(ctx, lock); err != nil {
+		return err
 	}
 	defer lock.Unlock()
 	sweepTemps(s.dir)
@@ -256,7 +249,7 @@ func (s *Store) update(ctx context.Context, change func(*index) error) error {
 		return err
 	}
 	if err := writeIndex(path, ix); err != nil {
-		return &Error{Kind: KindIndexUnreadable, Detail: "cannot save " + path, Err: err}
+		return unavailable("cannot save "+path, err)
 	}
 	return nil
 }

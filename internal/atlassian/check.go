@@ -2,6 +2,7 @@ package atlassian
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -127,9 +128,11 @@ func (r Result) OK() bool {
 type Checker struct {
 	HTTP Doer
 	// Timeout bounds one check (DefaultTimeout when 0): the time its requests are under way
-	// and the work between them, but not a wait for the per-host limit while none of its
-	// requests is under way (see PerHost). Each request gets what is left of it as its
-	// deadline. A deadline of the caller's context bounds the check too, waits included.
+	// and the work between them, but not a wait for the per-host limit (see PerHost): the count
+	// stops while any of the check's requests waits for its turn. Each request gets what is
+	// left of it, once its turn comes, as its deadline. A deadline of the caller's context
+	// bounds the check too, waits included: a request whose turn had not come by then fails
+	// with Error.NotAsked.
 	Timeout time.Duration
 	// Gateway is the base URL of the scoped-token gateway, https://api.atlassian.com. Credentials
 	// go to no other host: a Gateway elsewhere gets none.
@@ -143,12 +146,17 @@ type Checker struct {
 	// in parallel. 0 means DefaultPerHost; a negative value means no limit. It is read when a
 	// host is first asked while no request to it is under way. N accounts of one site checked
 	// at once need about 3N/PerHost answers' time (a Jira and Confluence check asks the site
-	// three things); the wait for a slot does not count toward a check's Timeout, but ends
-	// when the host has answered nothing for Timeout (it is stuck), and with the caller's
-	// context, which is what bounds many checks as a whole.
+	// three things). The wait for a slot does not count toward a check's Timeout; it ends with
+	// the caller's context, which is what bounds many checks as a whole, or when the question
+	// the request would ask (this step of this site) is stuck: a request asking it ran into its
+	// deadline, or has gone unanswered for Timeout, and none was answered since. Then the
+	// request fails as a timeout without being sent. Requests asking other
+	// questions of the host still wait their turn, so a site whose Confluence hangs has its
+	// Jira asked once the hanging requests end.
 	PerHost int
 
 	hosts hostLimits
+	ahead aheadAnswers
 }
 
 func (c *Checker) now() time.Time {
@@ -197,7 +205,6 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 		return res, e
 	}
 	r.budget = newBudget(c.timeout())
-	defer r.budget.end()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -297,22 +304,39 @@ func (r *run) get(ctx context.Context, q request) answer {
 		h := req.Header.Get("Authorization")
 		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
-	r.budget.change(1, 0)
-	turn, err := r.c.hosts.acquire(ctx, req.URL.Host, r.c.PerHost, r.c.timeout(), r.budget.Over())
-	if err != nil {
-		r.budget.change(-1, 0)
+	if err := ended(ctx); err != nil || r.budget.left() <= 0 {
 		r.start(a)
-		a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
+		a.err = r.notAsked(err, req)
 		return a
 	}
-	r.budget.change(-1, 1)
-	defer r.budget.change(0, -1)
-	// The request may take what is left of the check's time.
+	r.budget.wait(1)
+	turn, err := r.c.hosts.acquire(ctx, req.URL.Host, r.cr.Site+" "+string(q.step), r.c.PerHost, r.c.timeout())
+	r.budget.wait(-1)
+	if err != nil {
+		r.start(a)
+		var stuck *stalledError
+		if errors.As(err, &stuck) {
+			a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)
+		} else {
+			a.err = r.notAsked(err, req)
+		}
+		return a
+	}
+	// The request may take what is left of the check's time, counted from its turn.
 	ctx, cancel := context.WithTimeout(ctx, r.budget.left())
 	defer cancel()
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { turn.connected() }})
 	req = req.WithContext(ctx)
-	defer func() { turn.release(a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled) }()
+	defer func() {
+		switch {
+		case a.err == nil || a.err.Kind != KindTimeout && a.err.Kind != KindCanceled:
+			turn.release(endAnswered)
+		case a.err.Kind == KindTimeout:
+			turn.release(endTimedOut)
+		default:
+			turn.release(endStopped)
+		}
+	}()
 	r.start(a)
 	began := time.Now()
 	resp, err := r.c.HTTP.Do(req)
@@ -341,4 +365,17 @@ func (r *run) get(ctx context.Context, q request) answer {
 		}
 	}
 	return a
+}
+
+// notAsked is the failure of a request that was never sent: the check was stopped, or its time
+// ran out, before its turn to ask req's host came (see Error.NotAsked). err is why: the
+// context's error, or nil when the check's own Timeout was used up.
+func (r *run) notAsked(err error, req *http.Request) *Error {
+	e := &Error{Kind: KindTimeout, Site: r.cr.Site, Host: req.URL.Hostname(), NotAsked: true, Err: err}
+	if errors.Is(err, context.Canceled) {
+		e.Kind = KindCanceled
+	} else {
+		e.Detail = "the check's time ran out before its turn to ask " + req.URL.Host + " came"
+	}
+	return e
 }

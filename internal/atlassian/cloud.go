@@ -63,7 +63,8 @@ func (cloudType) ParseCredentials(site, email, token string) (Credentials, error
 	return Credentials{Type: TypeCloud, Site: host, Email: addr, Token: tok}, nil
 }
 
-// check asks the site for its tenant info and both products at once; when the site refuses the
+// check asks the site for its tenant info (unless it was asked ahead: AskAhead) and both
+// products at once; when the site refuses the
 // token and names the account for no product, it asks the gateway, which is how scoped tokens
 // authenticate. verdict.go's precedence table decides the outcome. Jira is asked with
 // expand=applicationRoles, which adds the Jira products the account may use.
@@ -82,7 +83,7 @@ func (cloudType) check(ctx context.Context, r *run, res *Result) *Error {
 	var tenantErr *Error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tenant = r.get(ctx, request{step: StepTenantInfo, url: base + "/_edge/tenant_info"})
+		tenant = r.tenantInfo(ctx)
 		t, cloudID, tenantErr = r.c.tenantStateOf(site, tenant)
 		r.done(tenant, tenantOutcome(t, tenant, tenantErr), tenantErr)
 	})

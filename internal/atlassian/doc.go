@@ -14,7 +14,7 @@
 // the route and the issuer of the certificate the host presented. One Checker limits the
 // requests under way to each host (hostlimit.go), never across hosts; a check's Timeout counts
 // the time its requests can run, not its wait for a turn (budget.go), and a wait ends when the
-// host has answered nothing for that long.
+// question it would ask of the host (a step of a site) has gone unanswered for that long.
 //
 // The HTTP client (client.go) uses the system proxy settings and certificate store, never
 // follows a redirect off the host's HTTPS host and port, and reports a proxy that refuses the

@@ -90,6 +90,10 @@ type Error struct {
 	// ProxyUnreadable reports that HTTPS_PROXY (or HTTP_PROXY) names a proxy address that cannot
 	// be read, for a network failure; Detail names the variable, never its value.
 	ProxyUnreadable bool
+	// NotAsked reports that Host was never asked, for a timeout or canceled: the check's time
+	// ran out (or it was stopped) while the request waited for its turn under the Checker's
+	// per-host limit (Checker.PerHost), so Host did not fail to answer.
+	NotAsked bool
 	// Err is the underlying cause, kept for errors.Is/As; it is never shown to a person.
 	Err error
 }

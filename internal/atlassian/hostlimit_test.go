@@ -3,8 +3,10 @@ package atlassian_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,7 +128,8 @@ func TestHundredSitesAtOnce(t *testing.T) {
 }
 
 // TestWaitingForAHostEndsWithTheCheck: a check waiting for a slot to a host whose requests
-// hang ends at its deadline, as a timeout of the steps it could not ask.
+// hang ends at its context's deadline, as a timeout of the steps it could not ask that says
+// so (NotAsked), not as the host failing to answer: it was never asked.
 func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
 	const host = "stuck.atlassian.net"
 	srv, err := atlassiantest.NewServer()
@@ -157,9 +160,16 @@ func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
 	if k := atlassian.KindOf(err); k != atlassian.KindTimeout {
 		t.Fatalf("kind %q (%v), want timeout", k, err)
 	}
+	var e *atlassian.Error
+	if !errors.As(err, &e) || !e.NotAsked {
+		t.Errorf("error %#v, want one saying %s was not asked", err, host)
+	}
 	for _, e := range res.Steps[:3] {
 		if e.Phase != atlassian.PhaseDone || e.Outcome != "timeout" || e.Status != 0 {
 			t.Errorf("%s ended %s %q, want done with timeout", e.Step, e.Phase, e.Outcome)
+		}
+		if !strings.Contains(e.Detail, "before its turn to ask") {
+			t.Errorf("%s: %q, want it to say the check's time ran out before its turn", e.Step, e.Detail)
 		}
 	}
 	if got := srv.MaxInFlight(host); got != 3 {
@@ -208,10 +218,11 @@ func TestWaitingForATurnIsNotTheCheck(t *testing.T) {
 }
 
 // TestAStuckHostIsNotWaitedForInTurn: five accounts of a site that never answers, one request
-// at a time. The first request runs into its check's deadline; then every check still waiting
-// for a turn gives up (the host answered nothing for Timeout) instead of sending a request in
-// turn and waiting a Timeout more each: the site receives one request, not one per check, and
-// every check ends in timeout.
+// at a time. The first request of each question (tenant info, Jira, Confluence) runs into its
+// check's deadline; then every request still waiting for a turn to ask that question gives up
+// (it went unanswered for Timeout) instead of being sent in turn and waiting a Timeout more
+// each: the site receives one request per question, not one per check, and every check ends
+// in timeout.
 func TestAStuckHostIsNotWaitedForInTurn(t *testing.T) {
 	const host = "stuck.atlassian.net"
 	srv, err := atlassiantest.NewServer()
@@ -237,8 +248,8 @@ func TestAStuckHostIsNotWaitedForInTurn(t *testing.T) {
 			t.Errorf("check %d ended %q (%v), want timeout", i, k, err)
 		}
 	}
-	if got := srv.Hits(host); got != 1 {
-		t.Errorf("%s got %d requests, want 1: the others should not have waited their turn", host, got)
+	if got := srv.Hits(host); got != 3 {
+		t.Errorf("%s got %d requests, want 3 (one per question): the others should not have waited their turn", host, got)
 	}
 }
 
@@ -315,5 +326,48 @@ func TestOneConnectionPerHost(t *testing.T) {
 				t.Errorf("at most %d requests to %s at once, want %d (at most %d)", got, tt.host, tt.hold, atlassian.DefaultPerHost)
 			}
 		})
+	}
+}
+
+// TestAHangingProductDoesNotFailTheOthers: twenty accounts of a site whose Confluence never
+// answers, checked at once with the default per-host limit. Confluence's requests hold every
+// slot to the site until their deadline; the Jira and tenant requests queued behind them must
+// still be asked once a slot frees, since waiting for a turn is not the site failing to answer:
+// every check ends as one alone does (Jira ok, Confluence timeout), none with Jira timeout.
+func TestAHangingProductDoesNotFailTheOthers(t *testing.T) {
+	const host = "stuck.atlassian.net"
+	srv, err := atlassiantest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	site := &atlassiantest.Site{CloudID: atlassiantest.CloudID(host),
+		Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteConfluence: atlassiantest.ReplyHang}}
+	var crs []atlassian.Credentials
+	for i := range 20 {
+		email := fmt.Sprintf("user%02d@acme.example", i)
+		site.Users = append(site.Users, user(email, nil))
+		crs = append(crs, atlassian.Credentials{Site: host, Email: email, Token: token})
+	}
+	srv.SetSite(host, site)
+	c := checker(srv)
+	c.Timeout = 3 * time.Second
+	results := make([]atlassian.Result, len(crs))
+	errs := make([]error, len(crs))
+	var wg sync.WaitGroup
+	for i, cr := range crs {
+		wg.Go(func() { results[i], errs[i] = c.Check(context.Background(), cr) })
+	}
+	wg.Wait()
+	for i, res := range results {
+		if errs[i] != nil {
+			t.Errorf("check %d: %v", i, errs[i])
+		}
+		if got := res.Products[atlassian.Jira]; got != atlassian.StatusOK {
+			t.Errorf("check %d: Jira %q, want ok", i, got)
+		}
+		if got := res.Products[atlassian.Confluence]; got != string(atlassian.KindTimeout) {
+			t.Errorf("check %d: Confluence %q, want timeout", i, got)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -44,7 +45,7 @@ IT or Atlassian support (on standard error with --json).`,
   atlink add --type align --site align.acme-corp.example
   atlink add --type bitbucket --email ana@acme.example`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAdd(cmd, env, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAdd(cmd.Context(), env, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.typ, "type", "", "cloud, align or bitbucket (default: from the site's address)")
@@ -78,7 +79,7 @@ func addType(f addFlags) (atlassian.AccountType, bool, error) {
 	return at, explicit, nil
 }
 
-func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
+func runAdd(ctx context.Context, env *Env, f addFlags) (err error) {
 	s := subject{Name: f.name, Site: f.site, Email: f.email}
 	fail := func(err error, res atlassian.Result) error {
 		if f.json {
@@ -128,6 +129,13 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 	if err != nil {
 		return fail(err, atlassian.Result{Type: at.Type()})
 	}
+	// From here on (not at the token's prompt, which Ctrl-C leaves at once) Ctrl-C stops the
+	// check, and a link whose check passed is still saved.
+	ctx, stop := onInterrupt(ctx)
+	defer func() {
+		stop.stop()
+		err = stop.result(err)
+	}()
 
 	opt := accounts.LinkOptions{Name: f.name, Expires: f.expires}
 	res := atlassian.Result{Type: at.Type()}
@@ -143,7 +151,7 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		}
 		w := newWatch(s.Site, prog, f.diagnose, env.Now)
 		var checkErr error
-		res, checkErr = checker.Check(w.context(cmd.Context()), cr)
+		res, checkErr = checker.Check(w.context(ctx), cr)
 		if f.diagnose {
 			// After the outcome, whatever it is: the report is of the check.
 			defer func() { printDiagnosis(env, f.json, w.report(env.version, s.Name, res, checkErr)) }()
@@ -153,7 +161,15 @@ func runAdd(cmd *cobra.Command, env *Env, f addFlags) error {
 		}
 		opt.Result = &res
 	}
-	a, replaced, err := env.Store.Link(cmd.Context(), cr, opt)
+	lctx := ctx
+	if !f.noVerify {
+		// The check is done: linking what it proved gets a few seconds even when --timeout
+		// ran out as the check ended.
+		var cancel context.CancelFunc
+		lctx, cancel = saveContext(lctx)
+		defer cancel()
+	}
+	a, replaced, err := env.Store.Link(lctx, cr, opt)
 	if err != nil {
 		return fail(err, res)
 	}

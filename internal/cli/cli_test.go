@@ -551,3 +551,31 @@ func TestARefusedTypeIsNoType(t *testing.T) {
 		t.Errorf("type %v, products %v, kind %v", rep["type"], rep["products"], rep["kind"])
 	}
 }
+
+// TestAPassedCheckIsLinkedAsTheTimeoutEnds: `add --timeout 1s` of a site whose Confluence
+// hangs: the check passes on Jira's answer just as --timeout ends (Confluence's request runs
+// until then), and the account is linked all the same, token in the keychain, instead of the
+// link failing on the deadline that had passed meanwhile (once reported as index_busy).
+func TestAPassedCheckIsLinkedAsTheTimeoutEnds(t *testing.T) {
+	keychains(t, func(t *testing.T, kc accounts.Keychain) {
+		w := newWorld(t, kc)
+		w.fake.SetSite("halfstuck.atlassian.net", &atlassiantest.Site{CloudID: atlassiantest.CloudID("halfstuck"),
+			Users:   []atlassiantest.User{{Email: "ana@acme.example", Token: anaToken, AccountID: "acc-ana", DisplayName: "Ana Lima"}},
+			Replies: map[atlassiantest.Route]atlassiantest.Reply{atlassiantest.RouteConfluence: atlassiantest.ReplyHang}})
+		code, out, errOut := w.run(anaToken+"\n", "add", "--site", "halfstuck", "--email", "ana@acme.example", "--timeout", "1s", "--json")
+		var rep checkReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitOK || !rep.OK {
+			t.Fatalf("add: exit %d, %v\n%s%s", code, err, out, errOut)
+		}
+		if got := rep.Products["confluence"]; got != string(atlassian.KindTimeout) {
+			t.Errorf("Confluence %q, want timeout (else the check did not run into --timeout)", got)
+		}
+		a, err := w.store.Get("halfstuck")
+		if err != nil || a.LastCheck == nil || !a.LastCheck.OK {
+			t.Fatalf("linked %+v, %v", a, err)
+		}
+		if code, tok, _ := w.run("", "token", "halfstuck"); code != ExitOK || tok != anaToken+"\n" {
+			t.Errorf("token: exit %d", code)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/atlink/atlink/internal/accounts"
@@ -72,7 +73,8 @@ func TestEveryAccountAtOnce(t *testing.T) {
 // TestOneSiteAFewAtATime: twenty accounts of one site are checked at once, and the site gets
 // DefaultPerHost requests at a time over one connection: the imitation holds its answers until
 // that many are in flight (so fewer would stall the checks) and counts the most it saw at once
-// and the tunnels the proxy opened to it.
+// and the tunnels the proxy opened to it. Its tenant info is asked once, while the keychain
+// answers, and every check uses that answer.
 func TestOneSiteAFewAtATime(t *testing.T) {
 	const site = "crowd.atlassian.net"
 	w := newWorld(t, &accountstest.MemKeychain{})
@@ -96,15 +98,16 @@ func TestOneSiteAFewAtATime(t *testing.T) {
 	if got := w.fake.MaxInFlight(site); got != atlassian.DefaultPerHost {
 		t.Errorf("at most %d requests to %s at once, want %d", got, site, atlassian.DefaultPerHost)
 	}
-	if got := w.fake.Hits(site); got != 3*len(list) {
-		t.Errorf("%s got %d requests, want %d", site, got, 3*len(list))
+	if got := w.fake.Hits(site); got != 2*len(list)+1 {
+		t.Errorf("%s got %d requests, want %d (Jira and Confluence of each account, tenant info once)", site, got, 2*len(list)+1)
 	}
 }
 
 // TestTimeoutBoundsTheWholeCommand: --timeout ends `atlink test` however many accounts wait
 // for a site that never answers: each of them ends in timeout, the site was sent only the
-// requests it had room for (the rest gave up waiting their turn), an account of another site
-// passes, and every outcome is recorded.
+// requests it had room for (the rest gave up waiting their turn, and those accounts say so
+// rather than that the site did not answer), an account of another site passes, and every
+// outcome is recorded.
 func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	const stuck = "stuck.atlassian.net"
 	w := newWorld(t, &accountstest.MemKeychain{})
@@ -127,6 +130,7 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	if len(reps) != len(hung)+1 {
 		t.Fatalf("%d outcomes, want %d", len(reps), len(hung)+1)
 	}
+	notAsked := 0
 	for _, r := range reps {
 		want := string(atlassian.KindTimeout)
 		if r.Name == "acme" {
@@ -135,9 +139,16 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 		if r.Kind != want {
 			t.Errorf("%s ended %q (%s), want %q", r.Name, r.Kind, r.Message, want)
 		}
+		if strings.Contains(r.Message, "before atlink's turn to ask") {
+			notAsked++
+		}
+	}
+	// The site had room for DefaultPerHost requests: the other accounts' checks sent nothing.
+	if min := len(hung) - atlassian.DefaultPerHost; notAsked < min {
+		t.Errorf("%d accounts say their turn never came, want at least %d:\n%s", notAsked, min, out)
 	}
 	if got := w.fake.Hits(stuck); got != atlassian.DefaultPerHost {
-		t.Errorf("%s was sent %d requests, want %d", stuck, got, atlassian.DefaultPerHost)
+		t.Errorf("%s was sent %d requests, want %d: %v", stuck, got, atlassian.DefaultPerHost, w.fake.Asked(stuck))
 	}
 	list, _ := w.store.List()
 	for _, a := range list {
@@ -147,30 +158,36 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	}
 }
 
-// TestChecksAtOnceFollowTheOpenFileLimit: the bound on checks at once leaves room for the
-// process's other files and stays within a few hundred.
+// TestChecksAtOnceFollowTheOpenFileLimit: the budget of checks at once and of ended checks
+// whose connections stay open leaves room for the process's other files, and the connections
+// of both fit the limit.
 func TestChecksAtOnceFollowTheOpenFileLimit(t *testing.T) {
 	tests := []struct {
-		name  string
-		limit uint64
-		known bool
-		want  int
+		name   string
+		limit  uint64
+		known  bool
+		checks int
+		ended  int
 	}{
-		{"no limit to read (Windows)", 0, false, maxChecks},
-		{"tiny", 16, true, minChecks},
-		{"just above the floor", reservedFiles + minChecks*filesPerCheck + filesPerCheck, true, minChecks + 1},
-		{"Linux's usual soft limit", 1024, true, 240},
-		{"a raised limit", 1 << 20, true, maxChecks},
-		{"unlimited", ^uint64(0), true, maxChecks},
+		{"no limit to read (Windows)", 0, false, maxChecks, maxChecks},
+		{"tiny", 16, true, minChecks, 0},
+		{"ulimit -n 100", 100, true, minChecks, 1},
+		{"Linux's usual soft limit", 1024, true, 192, 48},
+		{"a raised limit", 1 << 20, true, maxChecks, maxChecks},
+		{"unlimited", ^uint64(0), true, maxChecks, maxChecks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := checksFor(tt.limit, tt.known); got != tt.want {
-				t.Errorf("checksFor(%d) = %d, want %d", tt.limit, got, tt.want)
+			b := checksAt(tt.limit, tt.known)
+			if b.checks != tt.checks || b.ended != tt.ended {
+				t.Errorf("checksAt(%d) = %+v, want %d checks and %d ended", tt.limit, b, tt.checks, tt.ended)
+			}
+			if tt.known && tt.limit > reservedFiles+minChecks*filesPerCheck && tt.limit < 1<<16 && reservedFiles+b.idleConns() > int(tt.limit) {
+				t.Errorf("%d files for connections and %d reserved exceed the limit of %d", b.idleConns(), reservedFiles, tt.limit)
 			}
 		})
 	}
-	if n := checksAtOnce(); n < minChecks || n > maxChecks {
-		t.Errorf("checksAtOnce() = %d", n)
+	if b := openFiles(); b.checks < minChecks || b.checks > maxChecks {
+		t.Errorf("openFiles() = %+v", b)
 	}
 }

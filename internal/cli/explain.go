@@ -88,6 +88,13 @@ func explain(err error, s subject) (message, hint string) {
 		return "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
 	case atlassian.KindTimeout:
+		if se != nil && se.Op == "" { // a wait for the account list
+			return sentence(detail), "Nothing was changed. Allow more time with --timeout, then try again."
+		}
+		if ae.NotAsked {
+			return "The time ran out before atlink's turn to ask " + hostOf(ae, site) + " came: it asks one site a few things at a time, and other accounts' checks were ahead.",
+				"Allow more time with --timeout, or test fewer accounts of this site at once."
+		}
 		return hostOf(ae, site) + " did not answer in time.",
 			"Try again, or allow more time with --timeout 30s."
 	case atlassian.KindInvalidCredentials:
@@ -144,6 +151,9 @@ func explain(err error, s subject) (message, hint string) {
 		return hostOf(ae, site) + " had a problem of its own" + status + ".",
 			"Try again later; https://status.atlassian.com lists incidents."
 	case atlassian.KindCanceled:
+		if se != nil && se.Op == "" { // a wait for the account list
+			return sentence(detail), "Nothing was changed."
+		}
 		return "The check was stopped.", ""
 	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout:
 		return keychainWords(err, s)
@@ -176,6 +186,8 @@ func explain(err error, s subject) (message, hint string) {
 		return capital(detail) + ".", "Move the file aside to start a new list; the tokens stay in the keychain."
 	case accounts.KindNoConfigDir:
 		return "This system names no config directory for atlink's account list.", "Set HOME to your home directory and run atlink again."
+	case accounts.KindIndexUnavailable:
+		return sentence(detail), "Nothing was changed. Free what the system lacked (open files: close programs or raise 'ulimit -n'; disk space; the folder's permissions), then try again."
 	case accounts.KindIndexBusy:
 		return "Another atlink kept the account list busy.", "Try again in a moment."
 	case accounts.KindAccountBusy:

@@ -50,7 +50,7 @@ type Env struct {
 
 // Main runs the command line with the process's real environment and returns the exit code.
 func Main(args []string, version string) int {
-	env := Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, HTTP: atlassian.NewHTTPClient(), Now: time.Now}
+	env := Env{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, HTTP: newHTTPClient(openFiles()), Now: time.Now}
 	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		env.ReadSecret = func() (string, error) {
 			b, err := term.ReadPassword(fd)
@@ -124,6 +124,31 @@ func (env *Env) checkTimeout() time.Duration {
 		return env.timeout
 	}
 	return atlassian.DefaultTimeout
+}
+
+// saveGrace is how long saving finished work may take once the command's own deadline
+// (--timeout) has run out or is about to.
+const saveGrace = 5 * time.Second
+
+// saveContext is the context that saves finished work (the outcomes of checks, an account
+// whose check passed): ctx's values and deadline, or a deadline saveGrace from now when ctx's
+// is sooner or past, and never canceled by ctx, so work that finished as --timeout ran out,
+// or as Ctrl-C stopped the command, is not lost (a second Ctrl-C ends atlink at once). Without
+// a deadline, atlink's own limits bound the save (the wait for the index lock, the keychain's).
+func saveContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	free := context.WithoutCancel(ctx)
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(free)
+	}
+	return context.WithDeadline(free, later(d, time.Now().Add(saveGrace)))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // waitingWords is said when the keychain takes more than a second to answer.

@@ -26,6 +26,9 @@ func newTest(env *Env) *cobra.Command {
 from the keychain, then asks its site. A few requests at a time go to one site (Atlassian
 limits each site's rate), as many sites as there are accounts are asked at once.
 
+Ctrl-C stops the checks under way: what finished is printed and saved, the others say they
+were stopped, and atlink exits with 130.
+
 --verbose prints each step on standard error as it starts and ends: what it asked, through
 which route, the HTTP status and the time. --diagnose prints, after the outcomes, a plain-text
 report of each check for IT or Atlassian support (no token, the email masked); with --json the
@@ -33,7 +36,11 @@ reports go to standard error.`,
 		Example: `  atlink test
   atlink test acme wiki --json
   atlink test acme --verbose --diagnose`,
-		RunE: func(cmd *cobra.Command, names []string) error { return runTest(cmd.Context(), env, names, f) },
+		RunE: func(cmd *cobra.Command, names []string) error {
+			ctx, stop := onInterrupt(cmd.Context())
+			defer stop.stop()
+			return stop.result(runTest(ctx, env, names, f))
+		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.json, "json", false, "print an array of outcomes as JSON")
@@ -75,8 +82,15 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 		watches[i] = newWatch(a.Name, prog, f.diagnose, env.Now)
 	}
 	// The system's certificate store is read once, at the first TLS handshake: read it while
-	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux).
+	// the keychain answers instead (tens of milliseconds: /etc/ssl/certs on Linux). A Cloud
+	// site's tenant info needs no token: ask it meanwhile too, so each site's connection is up
+	// when its checks begin, which use that answer (Checker.AskAhead); only for the accounts
+	// checked first, since every connection takes an open file (parallel.go).
 	go func() { _, _ = x509.SystemCertPool() }()
+	budget := openFiles()
+	for _, a := range list[:min(len(list), budget.checks)] {
+		checker.AskAhead(ctx, a.Type, a.Site)
+	}
 	// Every token in one go when the keychain can (a Secret Service hands over a hundred in a
 	// quarter of the time a read each takes); a token it did not give is read by its check.
 	began := time.Now()
@@ -86,17 +100,20 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 	}
 	results := make([]atlassian.Result, len(list))
 	errs := make([]error, len(list))
-	// Every account at once, within what the process may hold (parallel.go); a check waits
-	// only for its site's turn (Checker.PerHost).
-	slots := make(chan struct{}, checksAtOnce())
+	// Every account at once, within the open files the process may hold (parallel.go), in
+	// the list's order (so the first ones are those asked ahead); a check waits only for its
+	// site's turn (Checker.PerHost).
+	slots := make(chan struct{}, budget.checks)
+	ended := newEndedChecks(env.HTTP, budget)
 	var wg sync.WaitGroup
 	for i, a := range list {
+		slots <- struct{}{}
 		wg.Go(func() {
-			slots <- struct{}{}
 			defer func() { <-slots }()
 			w := watches[i]
 			results[i], errs[i] = snap.Check(w.context(ctx), a, w.checker(checker))
 			w.ended(errs[i])
+			ended.one()
 		})
 	}
 	wg.Wait()
@@ -111,9 +128,9 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 			failed++
 		}
 	}
-	// One write of the index for all outcomes. It gets a second of its own: when --timeout
-	// ended the checks, their outcomes are still worth keeping.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	// One write of the index for all outcomes, with a few seconds of its own when --timeout
+	// ended the checks: their outcomes are still worth keeping.
+	rctx, cancel := saveContext(ctx)
 	recordErr := env.Store.Record(rctx, outcomes...)
 	cancel()
 

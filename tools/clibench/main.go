@@ -102,11 +102,12 @@ func main() {
 	row("one account", med["one"], fmt.Sprintf("%.2f x the latency", one/lat))
 	row(fmt.Sprintf("%d accounts on %d sites", *many, *many), med["many"], fmt.Sprintf("%.2f x one account (target <= 1.5)", med["many"].wall/one))
 	row(fmt.Sprintf("%d accounts on one site", *crowd), med["crowd"], fmt.Sprintf("%.2f x one account", med["crowd"].wall/one))
-	// A cloud check asks its site three things at once; the Checker lets DefaultPerHost of
-	// them run at once per host, so the crowd's requests go in ceil(3n/PerHost) answer times.
-	rounds := math.Ceil(float64(3**crowd) / float64(atlassian.DefaultPerHost))
+	// A cloud check asks its site Jira and Confluence, and the site's tenant info, which
+	// `atlink test` asks once per site (Checker.AskAhead); the Checker lets DefaultPerHost
+	// requests run at once per host, so the crowd's go in ceil((2n+1)/PerHost) answer times.
+	rounds := math.Ceil(float64(2**crowd+1) / float64(atlassian.DefaultPerHost))
 	theory := rounds*lat + (one - lat)
-	fmt.Printf("  per-host limit %d: at most %d requests to %s at once; ceil(%d*3/%d) = %.0f answer times\n",
+	fmt.Printf("  per-host limit %d: at most %d requests to %s at once; ceil((%d*2+1)/%d) = %.0f answer times\n",
 		atlassian.DefaultPerHost, b.srv.MaxInFlight(crowdHost), crowdHost, *crowd, atlassian.DefaultPerHost, rounds)
 	fmt.Printf("    predict %.0f ms (%.2f x one account), %.0f ms more than one account\n", theory, theory/one, theory-one)
 
