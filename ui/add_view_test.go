@@ -501,3 +501,26 @@ func TestSavingTheTokenRunsOffTheUIGoroutine(t *testing.T) {
 	release()
 	<-gate.Done()
 }
+
+// TestAccountListAndTurnFailuresHaveTheirWords: failures of the account list, and a check
+// whose turn to ask a site never came, are told as what they are, not as something unknown or
+// as a site that did not answer.
+func TestAccountListAndTurnFailuresHaveTheirWords(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		title string
+	}{
+		{"the list cannot be opened", &accounts.Error{Kind: accounts.KindIndexUnavailable, Detail: "too many open files"}, "Account list unavailable"},
+		{"the wait for the list ran out", &accounts.Error{Kind: atlassian.KindTimeout, Detail: "the account list stayed locked until the time ran out"}, "Account list not ready"},
+		{"no turn to ask the site", &atlassian.Error{Kind: atlassian.KindTimeout, Host: "acme.atlassian.net", NotAsked: true}, "No turn in time"},
+		{"a site that did not answer", &atlassian.Error{Kind: atlassian.KindTimeout, Host: "acme.atlassian.net"}, "No answer in time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if m := explain(tt.err, subject{Site: "acme.atlassian.net"}); m.Title != tt.title || m.Text == "" {
+				t.Errorf("explain = %+v, want the title %q", m, tt.title)
+			}
+		})
+	}
+}

@@ -100,6 +100,14 @@ func explain(err error, s subject) message {
 		return message{Title: "Connection not trusted", Text: "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
 	case atlassian.KindTimeout:
+		var se *accounts.Error
+		if errors.As(err, &se) && se.Op == "" { // a wait for the account list
+			return message{Title: "Account list not ready", Text: sentence(detail), Hint: "Nothing was changed. Try again in a moment."}
+		}
+		if ae.NotAsked {
+			return message{Title: "No turn in time", Text: "The time ran out before atlink's turn to ask " + hostOf(ae, site) + " came: it asks one site a few things at a time, and other checks were ahead.",
+				Hint: "Try again when fewer accounts of this site are being tested."}
+		}
 		return message{Title: "No answer in time", Text: hostOf(ae, site) + " did not answer in time.", Hint: "Try again in a moment."}
 	case atlassian.KindInvalidCredentials:
 		switch s.Type {
@@ -168,6 +176,9 @@ func explain(err error, s subject) message {
 		return message{Title: "Account gone", Text: "This account is no longer linked; another atlink may have removed it."}
 	case accounts.KindNameTaken:
 		return message{Title: "Name in use", Text: "Another linked account already has this name.", Hint: "Pick another name."}
+	case accounts.KindIndexUnavailable:
+		return message{Title: "Account list unavailable", Text: sentence(detail),
+			Hint: "Nothing was changed. Free what the system lacked (open files, disk space, the folder's permissions), then try again."}
 	case accounts.KindIndexUnreadable:
 		return message{Title: "Account list unreadable", Text: sentence(detail),
 			Hint: "Move the file aside to start a new list; the tokens stay in the keychain."}

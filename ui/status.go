@@ -71,7 +71,7 @@ func stateWords(a accounts.Account, now time.Time) string {
 func kindError(k atlassian.Kind) error {
 	switch k {
 	case accounts.KindKeychainUnavailable, accounts.KindKeychainTimeout, accounts.KindSecretMissing,
-		accounts.KindUnknownAccount, accounts.KindNameTaken, accounts.KindIndexUnreadable, accounts.KindIndexBusy,
+		accounts.KindUnknownAccount, accounts.KindNameTaken, accounts.KindIndexUnreadable, accounts.KindIndexUnavailable, accounts.KindIndexBusy,
 		accounts.KindNoConfigDir, accounts.KindAccountBusy, accounts.KindAccountChanged, accounts.KindAccountDamaged:
 		return &accounts.Error{Kind: k}
 	}
