@@ -209,10 +209,11 @@ func (c *Checker) Check(ctx context.Context, cr Credentials) (Result, error) {
 	defer cancel()
 
 	err := at.check(ctx, r, &res)
-	if err == nil && ctx.Err() != nil && cutShort(res) {
-		// The caller stopped the check (Stop, Ctrl+C, its deadline) while a product had not
-		// answered: what did answer is no verdict on the account.
-		err = &Error{Kind: timeoutOrCanceled(ctx), Site: cr.Site, Detail: "the check was stopped before every product answered"}
+	if err == nil && errors.Is(ctx.Err(), context.Canceled) && cutShort(res) {
+		// The caller stopped the check (Stop, Ctrl+C) while a product had not answered: what
+		// did answer is no verdict on the account. A deadline that ends it is a time limit like
+		// the check's own Timeout: what answered stands, the rest is a timeout.
+		err = &Error{Kind: KindCanceled, Site: cr.Site, Detail: "the check was stopped before every product answered"}
 	}
 	r.finish(&res)
 	r.scrubResult(&res)

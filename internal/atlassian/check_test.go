@@ -370,7 +370,8 @@ func TestIdentitiesThatEchoTheTokenAreDropped(t *testing.T) {
 }
 
 // TestAStoppedCheckIsNoVerdict: stopped while a product has not answered (Stop in the window,
-// Ctrl+C), a check is canceled, not passed on the strength of the product that did answer.
+// Ctrl+C), a check is canceled, not passed on the strength of the product that did answer. (A
+// deadline is a time limit: TestAPassedCheckIsLinkedAsTheTimeoutEnds in internal/cli.)
 func TestAStoppedCheckIsNoVerdict(t *testing.T) {
 	srv, err := atlassiantest.NewServer()
 	if err != nil {
