@@ -45,6 +45,9 @@ func (s *Store) Link(ctx context.Context, cr atlassian.Credentials, opt LinkOpti
 	if err != nil {
 		return Account{}, false, err
 	}
+	if opt.Result != nil && opt.Result.Noted(atlassian.NoteUserMismatch) {
+		cr.Email = "" // another Jira Align user's: never the account's, nor handed to a program
+	}
 	if opt.Name != "" {
 		if err := ValidName(opt.Name); err != nil {
 			return Account{}, false, err

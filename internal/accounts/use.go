@@ -203,6 +203,9 @@ func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time
 		}
 	}
 	a.LastCheck = c
+	if res.Noted(atlassian.NoteUserMismatch) && a.Type == atlassian.TypeAlign {
+		a.Email = "" // the check found it belongs to another Jira Align user than the token's
+	}
 	if c.OK {
 		a.Via = res.Via
 		if res.CloudID != "" {

@@ -216,8 +216,8 @@ func proxyRewritten(host string, suffixes []string) (site, proxy string, ok bool
 // atlassianOwn reports whether host is under one of Atlassian's own domains: never a company's
 // own Jira Align host, nor the domain a security proxy appends to a site's host.
 func atlassianOwn(host string) bool {
-	for _, d := range []string{"atlassian.com", "atlassian.net", "jira.com", "atlassian-us-gov-mod.net", "bitbucket.org", "trello.com",
-		"statuspage.io", "jiraalign.com", "agilecraft.com"} {
+	for _, d := range []string{"atlassian.com", "atlassian.net", "jira.com", "atlassian-us-gov-mod.net", "bitbucket.org", "bitbucket.com",
+		"bitbucket.io", "trello.com", "statuspage.io", "opsgenie.com", "jiraalign.com", "agilecraft.com", "loom.com"} {
 		if host == d || strings.HasSuffix(host, "."+d) {
 			return true
 		}

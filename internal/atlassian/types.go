@@ -104,7 +104,9 @@ func ParseType(s string) (Type, error) {
 // host (also as a security proxy rewrote it) is TypeCloud. It reports false for anything else:
 // nothing typed, a bare name such as "acme" (acme.atlassian.net or acme.jiraalign.com?), a
 // company's own host name (a Jira Align site only if the person says so). The type it names is
-// the only one whose ParseSite takes the input without being told.
+// the only one whose ParseSite takes the input without being told, or, when none takes it, the
+// type whose hosts it is under (www.jiraalign.com, -x-.jiraalign.com), so that the refusal is
+// in that type's words.
 func DetectType(input string) (Type, bool) {
 	if strings.TrimSpace(input) == "" {
 		return "", false
@@ -116,10 +118,40 @@ func DetectType(input string) (Type, bool) {
 			found, n = at.Type(), n+1
 		}
 	}
+	if n == 0 {
+		return typeOfHostsUnder(input)
+	}
 	if n != 1 {
 		return "", false
 	}
 	return found, true
+}
+
+// typeOfHostsUnder is the type whose hosts the host in input ends like, for DetectType.
+func typeOfHostsUnder(input string) (Type, bool) {
+	h := strings.TrimSpace(input)
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
+	if i := strings.IndexAny(h, "/?#"); i >= 0 {
+		h = h[:i]
+	}
+	if i := strings.LastIndex(h, "@"); i >= 0 {
+		h = h[i+1:]
+	}
+	if i := strings.LastIndex(h, ":"); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	switch {
+	case h == "":
+		return "", false
+	case hasSuffix(h, AlignSuffixes):
+		return TypeAlign, true
+	case h == BitbucketHost || strings.HasSuffix(h, "."+BitbucketHost):
+		return TypeBitbucket, true
+	}
+	return "", false
 }
 
 // validSite reports whether host is a site of type at exactly as its ParseSite returns it.

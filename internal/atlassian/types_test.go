@@ -106,10 +106,12 @@ func TestDetectType(t *testing.T) {
 		{"www.bitbucket.org/acme/app", atlassian.TypeBitbucket},
 		{"https://ana-lima@bitbucket.org/acme/app.git", atlassian.TypeBitbucket},
 		{"git@bitbucket.org:acme/app.git", atlassian.TypeBitbucket},
-		{"acme", ""},                    // a bare name: the window's default decides
-		{"align.acme-corp.example", ""}, // a company's own host: only if the person says Jira Align
-		{"bitbucket.acme.com", ""},      // Bitbucket on a company's own servers
-		{"help.jiraalign.com", ""},      // Atlassian's, not a site
+		{"acme", ""},                                // a bare name: the window's default decides
+		{"align.acme-corp.example", ""},             // a company's own host: only if the person says Jira Align
+		{"bitbucket.acme.com", ""},                  // Bitbucket on a company's own servers
+		{"help.jiraalign.com", atlassian.TypeAlign}, // Atlassian's, not a site: refused in Jira Align's words
+		{"https://-x-.jiraalign.com/", atlassian.TypeAlign},
+		{"bitbucket.org:443/acme", atlassian.TypeBitbucket}, // refused for its port, in Bitbucket's words
 		{"github.com/acme/app", ""},
 		{"", ""},
 	}
