@@ -344,6 +344,13 @@ func TestIdentitiesThatEchoTheTokenAreDropped(t *testing.T) {
 		{"the display name is the token", func(u *atlassiantest.User) { u.DisplayName = token }},
 		{"the display name hides the token behind an invisible character", func(u *atlassiantest.User) { u.DisplayName = "Ana " + hidden }},
 		{"the account id is the token in capitals", func(u *atlassiantest.User) { u.AccountID = strings.ToUpper(token) }},
+		{"the display name is the token but its last two characters", func(u *atlassiantest.User) { u.DisplayName = token[:len(token)-2] }},
+		{"the display name is the token query-escaped", func(u *atlassiantest.User) { u.DisplayName = url.QueryEscape(token + "==") }},
+		{"the display name is the token in full-width letters", func(u *atlassiantest.User) { u.DisplayName = fullWidth(token) }},
+		{"the display name is the token reversed", func(u *atlassiantest.User) { u.DisplayName = reversed(token) }},
+		{"the display name is the token after 240 other characters, cut short", func(u *atlassiantest.User) {
+			u.DisplayName = strings.Repeat("A", 240) + " " + token // 256 runes at most are kept
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,8 +366,10 @@ func TestIdentitiesThatEchoTheTokenAreDropped(t *testing.T) {
 				t.Fatalf("Check: %v", err)
 			}
 			all := fmt.Sprintf("%+v", res)
-			if strings.Contains(strings.ToLower(strings.ReplaceAll(all, "\u200b", "")), strings.ToLower(token)) {
-				t.Errorf("the result holds the token: %s", all)
+			for _, piece := range []string{token[:12], token[6:18], token[len(token)-12:]} {
+				if strings.Contains(strings.ToLower(strings.ReplaceAll(all, "\u200b", "")), strings.ToLower(piece)) {
+					t.Errorf("the result holds a piece of the token: %s", all)
+				}
 			}
 			if res.Products[atlassian.Jira] != atlassian.StatusOK {
 				t.Errorf("the check did not pass: %+v", res.Products)
@@ -395,4 +404,24 @@ func TestAStoppedCheckIsNoVerdict(t *testing.T) {
 	if res.Products[atlassian.Jira] != atlassian.StatusOK {
 		t.Errorf("what Jira said is lost: %v", res.Products)
 	}
+}
+
+// fullWidth writes s's ASCII letters and digits in their full-width forms (U+FF01 on).
+func fullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > ' ' && r < 0x7f {
+			r += 0xFEE0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func reversed(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/atlink/atlink/internal/safetext"
 )
 
@@ -12,11 +14,15 @@ import (
 // and may send it back in an answer: in an error message, as a display name. Whatever an
 // answer says reaches a terminal, a window, a JSON report and the index, so no string from an
 // answer that holds the credentials sent leaves this package. "Holds" is read loosely: a copy
-// with invisible characters, other separators or other case in it counts too.
+// with invisible characters, other separators, other case, compatibility forms (full-width
+// letters) or in reverse counts too, and so does any piece of it echoWindow letters and digits
+// long, so that a copy cut short, or split across several fields, is caught piece by piece.
+// A server that encodes the token (hex, base64) can still show it; that is beyond what a
+// filter can know.
 
-// minEchoRunes is the shortest secret whose loose copies are looked for: shorter runs of
-// letters and digits occur in ordinary words.
-const minEchoRunes = 8
+// echoWindow is how many letters and digits of a secret in a row count as a copy of it:
+// random tokens share no such run with ordinary text.
+const echoWindow = 12
 
 // secrets are the forms of the run's credentials an answer could echo: the token, and the
 // value of the Authorization header (base64 of email:token for Basic).
@@ -43,17 +49,41 @@ func holdsAny(s string, secrets []string) bool {
 		if strings.Contains(s, x) || strings.Contains(cleaned, x) {
 			return true
 		}
-		if fx := fold(x); len(fx) >= minEchoRunes && strings.Contains(folded, fx) {
+		if echoes(folded, fold(x)) || echoes(folded, reverse(fold(x))) {
 			return true
 		}
 	}
 	return false
 }
 
-// fold keeps the letters and digits of s, lower-cased.
+// echoes reports whether folded holds secret (folded too), or any echoWindow runes of it in a
+// row; a secret shorter than that must be there whole.
+func echoes(folded, secret string) bool {
+	r := []rune(secret)
+	if len(r) <= echoWindow {
+		return len(r) >= 8 && strings.Contains(folded, secret)
+	}
+	for i := 0; i+echoWindow <= len(r); i++ {
+		if strings.Contains(folded, string(r[i:i+echoWindow])) {
+			return true
+		}
+	}
+	return false
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+// fold keeps the letters and digits of s in their compatibility form (NFKC: a full-width A is
+// A), lower-cased.
 func fold(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range norm.NFKC.String(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
