@@ -349,7 +349,7 @@ func productsLine(a accounts.Account) string {
 				parts = append(parts, p.Title())
 			}
 		default:
-			parts = append(parts, p.Title()+" ("+productWords(st)+")")
+			parts = append(parts, p.Title()+" ("+productWords(st, a.Type)+")")
 		}
 	}
 	if n := len(a.Workspaces); n > 0 {

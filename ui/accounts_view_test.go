@@ -107,7 +107,7 @@ func TestFailuresAreToldInTheirTypesWords(t *testing.T) {
 		{"bitbucket scopes too narrow", atlassian.Credentials{Type: atlassian.TypeBitbucket, Site: atlassian.BitbucketHost, Email: "bo@acme.example", Token: boToken},
 			[]string{"Bitbucket accepted the token, but it lacks"}, "read:me"},
 		{"not a jira align site", atlassian.Credentials{Type: atlassian.TypeAlign, Site: "gone.jiraalign.com", Email: "ana@acme.example", Token: anaToken},
-			[]string{"Not a Jira Align site", "no Jira Align REST API answers there"}, "Atlassian Cloud site"},
+			[]string{"Not a Jira Align site", "no Jira Align REST API answers there", "Jira Align: Not a Jira Align site"}, "Site not found"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

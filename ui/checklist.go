@@ -228,6 +228,11 @@ func outcomeWords(e atlassian.Event) string {
 // lowerFirst lower-cases a title's first letter to follow a colon ("Jira: wrong email or
 // token"), unless the first word is an abbreviation ("CAPTCHA needed").
 func lowerFirst(s string) string {
+	for _, name := range []string{"Atlassian", "Jira", "Confluence", "Bitbucket"} { // names keep their capital
+		if strings.HasPrefix(s, name) {
+			return s
+		}
+	}
 	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
 		return string(s[0]-'A'+'a') + s[1:]
 	}

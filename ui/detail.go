@@ -130,7 +130,7 @@ func (p *detailPane) show(a accounts.Account, testing bool) {
 	if c := a.LastCheck; c != nil && len(c.Products) > 0 {
 		var parts []string
 		for _, pr := range productsOf(a.Type) {
-			parts = append(parts, pr.Title()+": "+productWords(c.Products[string(pr)]))
+			parts = append(parts, pr.Title()+": "+productWords(c.Products[string(pr)], a.Type))
 		}
 		p.products.SetText(strings.Join(parts, "    "))
 		p.products.Show()
@@ -221,6 +221,8 @@ func aboutWords(a accounts.Account) string {
 			ws = strings.Join(a.Workspaces, ", ")
 		case a.LastCheck.Noted(atlassian.NoteNoWorkspaceScope):
 			ws = "not listed: the token may not list them"
+		case a.LastCheck.WorkspacesUnread():
+			ws = "not listed: the request failed"
 		}
 		parts = append(parts, "Workspaces: "+ws)
 	}

@@ -101,7 +101,7 @@ func explain(err error, s subject) message {
 			Hint: "If a company proxy inspects HTTPS, its certificate must be in the system's certificate store. atlink never skips this check."}
 	case atlassian.KindTimeout:
 		var se *accounts.Error
-		if errors.As(err, &se) && se.Op == "" { // a wait for the account list
+		if errors.As(err, &se) && se.Op == "" && detail != "" { // a wait for the account list
 			return message{Title: "Account list not ready", Text: sentence(detail), Hint: "Nothing was changed. Try again in a moment."}
 		}
 		if ae.NotAsked {

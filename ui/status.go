@@ -79,7 +79,7 @@ func kindError(k atlassian.Kind) error {
 }
 
 // productWords is a product's answer for people.
-func productWords(st string) string {
+func productWords(st string, t atlassian.Type) string {
 	switch st {
 	case atlassian.StatusOK:
 		return "ok"
@@ -90,7 +90,7 @@ func productWords(st string) string {
 	case "":
 		return "not checked"
 	}
-	return explain(kindError(atlassian.Kind(st)), subject{}).Title
+	return explain(kindError(atlassian.Kind(st)), subject{Type: t}).Title
 }
 
 func viaWords(v atlassian.Via) string {

@@ -86,6 +86,20 @@ type Check struct {
 	Notes []atlassian.Note `json:"notes,omitempty"`
 }
 
+// WorkspacesUnread reports whether the check could not list the Bitbucket workspaces (no
+// scope for it, or the request failed): its Workspaces are then unknown, not none.
+func (c *Check) WorkspacesUnread() bool {
+	if c == nil {
+		return false
+	}
+	for _, n := range c.Notes {
+		if n.Step == atlassian.StepBitbucketWorkspaces {
+			return true
+		}
+	}
+	return false
+}
+
 // Noted reports whether the check added a note with code.
 func (c *Check) Noted(code atlassian.NoteCode) bool {
 	if c == nil {

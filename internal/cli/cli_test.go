@@ -349,6 +349,8 @@ func TestStateWords(t *testing.T) {
 			"a type of account this atlink does not know (datacenter): update atlink, or remove it"},
 		{"damaged otherwise", accounts.Account{Type: atlassian.TypeCloud, Damage: accounts.DamageSite},
 			"damaged entry in the account list: remove it and link it again"},
+		{"timed out", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: "timeout"}},
+			"failed: your site did not answer in time, checked 1 hour ago"},
 		{"token lost", accounts.Account{LastCheck: &accounts.Check{Time: hourAgo, Kind: accounts.KindSecretMissing}}, "token missing from the keychain"},
 	}
 	for _, tt := range tests {

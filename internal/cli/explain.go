@@ -88,7 +88,7 @@ func explain(err error, s subject) (message, hint string) {
 		return "The secure connection to " + hostOf(ae, site) + " could not be verified.",
 			"A proxy that inspects HTTPS needs its certificate in the system store (or in SSL_CERT_FILE). atlink never skips this check."
 	case atlassian.KindTimeout:
-		if se != nil && se.Op == "" { // a wait for the account list
+		if se != nil && se.Op == "" && detail != "" { // a wait for the account list (a kind from the index has no detail)
 			return sentence(detail), "Nothing was changed. Allow more time with --timeout, then try again."
 		}
 		if ae.NotAsked {

@@ -84,6 +84,9 @@ func newReport(name string, res atlassian.Result, err error, s subject) checkRep
 		r.Notes = append(r.Notes, string(n.Code))
 	}
 	r.Username, r.Workspaces, r.JiraProducts = typeFields(at.Type(), res.Identity.Username, res.Workspaces, jiraKeys(res.JiraProducts))
+	if res.Workspaces == nil {
+		r.Workspaces = nil // never read (no scope, the request failed): not "none"
+	}
 	var ae *atlassian.Error
 	if errors.As(err, &ae) {
 		r.Scopes = ae.Scopes
@@ -150,7 +153,7 @@ func newListEntry(a accounts.Account, now time.Time) listEntry {
 		State: string(a.State(now)),
 	}
 	e.Username, e.Workspaces, e.JiraProducts = typeFields(a.Type, a.Username, a.Workspaces, a.JiraProducts)
-	if a.Workspaces == nil && a.LastCheck.Noted(atlassian.NoteNoWorkspaceScope) {
+	if a.Workspaces == nil && a.LastCheck.WorkspacesUnread() {
 		e.Workspaces = nil // never listed, which is not "none"
 	}
 	if c := a.LastCheck; c != nil {

@@ -71,6 +71,9 @@ func TestLinkEveryType(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitOK || rep["ok"] != true {
 				t.Fatalf("add: exit %d %v\n%s%s", code, err, out, errOut)
 			}
+			if _, listed := rep["workspaces"]; tt.want["type"] == "bitbucket" && listed != (tt.want["notes"] == nil) {
+				t.Errorf("add --json workspaces = %v (present %v): unlisted workspaces must not read as none", rep["workspaces"], listed)
+			}
 			for k, v := range tt.want {
 				if !reflect.DeepEqual(rep[k], v) {
 					t.Errorf("add --json %s = %#v, want %#v", k, rep[k], v)
