@@ -22,7 +22,8 @@ type clipGuard struct {
 	u     *UI
 	sum   [sha256.Size]byte
 	left  time.Duration
-	stop  func()
+	stop  func()        // ends the countdown of a held secret
+	quiet func()        // ends the wait before the notice that it left the clipboard goes
 	label *widget.Label // "cleared in 27 s", shown while a token is held and just after
 }
 
@@ -35,6 +36,10 @@ func newClipGuard(u *UI) *clipGuard {
 // hold copies secret to the clipboard and starts the countdown.
 func (g *clipGuard) hold(secret, what string) {
 	g.cancel()
+	if g.quiet != nil { // a notice of an earlier token must not hide this countdown
+		g.quiet()
+		g.quiet = nil
+	}
 	g.u.app.Clipboard().SetContent(secret)
 	g.sum, g.left = sha256.Sum256([]byte(secret)), clipboardHold
 	g.tick(what)
@@ -72,9 +77,12 @@ func (g *clipGuard) put(text string) {
 func (g *clipGuard) done(text string) {
 	g.label.SetText(text)
 	g.label.Show()
-	g.stop = g.u.d.After(noticeHold, func() {
+	if g.quiet != nil {
+		g.quiet()
+	}
+	g.quiet = g.u.d.After(noticeHold, func() {
 		fyne.Do(func() {
-			g.stop = nil
+			g.quiet = nil
 			g.label.Hide()
 		})
 	})

@@ -75,10 +75,14 @@ func (s *useSection) show(a accounts.Account) {
 		code := &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}}
 		title := st.Title
 		copyBtn := &widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance}
+		var reset func() // the wait before "Copied" goes, from the last tap
 		copyBtn.OnTapped = func() {
 			s.u.clip.put(text)
 			copyBtn.SetText("Copied")
-			s.u.d.After(noticeHold, func() { fyne.Do(func() { copyBtn.SetText("") }) })
+			if reset != nil {
+				reset()
+			}
+			reset = s.u.d.After(noticeHold, func() { fyne.Do(func() { copyBtn.SetText("") }) })
 		}
 		s.setups.Add(container.NewBorder(nil, nil, nil, copyBtn,
 			container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Italic: true}}, code)))

@@ -116,6 +116,9 @@ func ParseToken(s string) (string, error) {
 			continue
 		}
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if align {
+				return "", invalid(FieldToken, "a token has no tabs or line breaks: copy it again with the copy button")
+			}
 			return "", invalid(FieldToken, "a token has no spaces or line breaks: copy it again with the copy button")
 		}
 		if c < 0x21 || c > 0x7e {

@@ -23,7 +23,7 @@ type addFlags struct {
 func newAdd(env *Env) *cobra.Command {
 	var f addFlags
 	cmd := &cobra.Command{
-		Use:   "add [--type TYPE] --site SITE --email EMAIL",
+		Use:   "add [--type TYPE] [--site SITE] [--email EMAIL]",
 		Short: "Link an account: check its API token, then keep it in the keychain",
 		Long: `Link an account: a Jira and Confluence Cloud site (type cloud), a Jira Align site (align)
 or Bitbucket Cloud (bitbucket). The type follows from the site's address (*.atlassian.net,

@@ -165,6 +165,9 @@ func explain(err error, s subject) (message, hint string) {
 	case accounts.KindNameTaken:
 		return "Another linked account is already called " + s.Name + ".", "Pick another name, or rename the other account first."
 	case handoff.KindCommandNotFound:
+		if he != nil && strings.HasPrefix(he.Detail, "it is only in the current directory") {
+			return "No program called " + program(he) + " was found on PATH: " + he.Detail + ".", "Give its path, like ./" + program(he) + "."
+		}
 		return "No program called " + program(he) + " was found.", "Check its name, or give its full path."
 	case handoff.KindCommandNotRunnable:
 		return program(he) + " cannot be run: it is not a program, or you may not run it.", "Check the path, and that the file is executable."
@@ -175,7 +178,7 @@ func explain(err error, s subject) (message, hint string) {
 	case handoff.KindGitFailed:
 		return "git refused to change its configuration: " + detail + ".", "Check that your global git configuration (~/.gitconfig) is writable and valid."
 	case handoff.KindGitWouldStore:
-		return "atlink gave git no token for Bitbucket: git would also hand it to the credential helper " + detail + ", which may save it in plain text (credential.helper=store writes ~/.git-credentials).",
+		return "git would hand the Bitbucket token to the credential helper " + detail + " too, which may save it in plain text (credential.helper=store writes ~/.git-credentials), so atlink gives git no token for Bitbucket while it is there.",
 			"See where it is set with: git config --show-origin --get-regexp 'credential.*helper'. Remove it, or limit it to other hosts (as credential.https://github.com.helper), then run 'atlink setup-git' again."
 	case handoff.KindNoGitAccount:
 		return "atlink gave git no token for Bitbucket: " + detail + ".",
@@ -195,6 +198,10 @@ func explain(err error, s subject) (message, hint string) {
 	case accounts.KindAccountChanged:
 		return orDash(s.Name, "The account") + " changed while atlink was working on it, so atlink left it as it was.", "'atlink list' shows it as it is now; try again."
 	case accounts.KindAccountDamaged:
+		if strings.Contains(detail, "("+string(accounts.DamageType)+")") {
+			return orDash(s.Name, "This account") + " is of a type of account this atlink does not know, so atlink will not send its token anywhere.",
+				"Update atlink, or remove it ('atlink remove " + orDash(s.Name, "NAME") + "')."
+		}
 		return "The entry of " + orDash(s.Name, "this account") + " in atlink's account list is damaged, so atlink will not send its token anywhere.",
 			"Remove it ('atlink remove " + orDash(s.Name, "NAME") + "') and link the account again."
 	case atlassian.KindUnexpected:
@@ -310,6 +317,20 @@ func proxyRemedy(e *atlassian.Error) string {
 func orDash(s, placeholder string) string {
 	if s == "" {
 		return placeholder
+	}
+	return s
+}
+
+// lowerFirst is s with a small first letter, for the middle of a sentence, unless it starts a
+// name (Atlassian, Jira …) or a word in capitals.
+func lowerFirst(s string) string {
+	for _, name := range []string{"Atlassian", "Jira", "Confluence", "Bitbucket"} {
+		if strings.HasPrefix(s, name) {
+			return s
+		}
+	}
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && (s[1] < 'A' || s[1] > 'Z') {
+		return string(s[0]-'A'+'a') + s[1:]
 	}
 	return s
 }

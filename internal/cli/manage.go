@@ -85,7 +85,8 @@ func newRemove(env *Env) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Unlink an account and delete its token from the keychain",
 		Long: `Unlink an account: delete its token from the keychain and the account from the list.
-The token itself stays valid at Atlassian until you revoke it at ` + TokenPageURL + `.`,
+The token itself stays valid until you revoke it: an Atlassian API token at ` + TokenPageURL + `,
+a Jira Align API token in Jira Align (your profile, API tokens).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := env.Store.Remove(cmd.Context(), args[0])

@@ -238,6 +238,14 @@ func TestExecAndEnvThroughTheKeychain(t *testing.T) {
 		if _, errOut, code := w.run("", "exec", "acme", "--", "no-such-program-here"); code != 127 || !strings.Contains(errOut, "No program called no-such-program-here") {
 			t.Errorf("a missing program: exit %d\n%s", code, errOut)
 		}
+		// A script without a #! line runs with sh, as a shell runs it.
+		script := filepath.Join(t.TempDir(), "plain.sh")
+		if err := os.WriteFile(script, []byte("echo \"from $0 with $1\"\nexit 3\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if out, errOut, code := w.run("", "exec", "acme", "--", script, "arg"); code != 3 || out != "from "+script+" with arg\n" {
+			t.Errorf("a script without #!: exit %d, %q %q", code, out, errOut)
+		}
 	})
 
 	t.Run("variables of another account or type do not reach the program", func(t *testing.T) {

@@ -224,6 +224,17 @@ func TestATokenGitWouldStoreIsNotGiven(t *testing.T) {
 		t.Errorf("tokens read: %v, want none", read)
 	}
 	noFileHoldsTheToken()
+	// Only git config reads the old GIT_CONFIG variable: under it the helper must still see
+	// the helpers git itself uses.
+	empty := filepath.Join(home, "empty.conf")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	blind := append(append([]string(nil), env...), "GIT_CONFIG="+empty)
+	if out, err := gitIn(t, home, blind, request, "credential", "fill"); err == nil && strings.Contains(out, "password=") {
+		t.Errorf("under GIT_CONFIG git got a password while 'store' followed atlink")
+	}
+	tokensRead(t, log)
 
 	// setup-git again puts atlink's entries last: the empty one clears 'store' for Bitbucket.
 	exe := filepath.Join(filepath.Dir(log), "o'brien tools", "atlink")

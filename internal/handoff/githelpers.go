@@ -135,7 +135,7 @@ func isAtlinkHelper(value string) bool {
 		return false
 	}
 	args := strings.Fields(rest)
-	return len(args) >= 1 && args[0] == HelperCommand && (len(args) == 1 || len(args) >= 3 && args[1] == "--"+AccountFlag)
+	return len(args) >= 1 && args[0] == HelperCommand && (len(args) == 1 || len(args) == 3 && args[1] == "--"+AccountFlag)
 }
 
 // firstShellWord splits s into its first word, as a POSIX shell reads a single-quoted or bare

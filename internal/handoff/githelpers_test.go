@@ -59,6 +59,7 @@ func TestIsAtlinkHelper(t *testing.T) {
 		{"git-credential in a shell command", `!sh -c "exec git-credential-store --file /tmp/leak $1" -`, false},
 		{"another atlink", "!'/opt/other/atlink' git-credential", false},
 		{"this atlink with more arguments", bare + " --file /tmp/leak", false},
+		{"this atlink's entry with a command after it", mine + " y z >/dev/null; git credential-store", false},
 		{"not a shell command", "store", false},
 	}
 	for _, tt := range tests {

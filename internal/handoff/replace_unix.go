@@ -3,6 +3,7 @@
 package handoff
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
 )
@@ -19,6 +20,8 @@ const CanReplace = true
 // started ignoring (nohup) stays ignored. atlink opens every file it holds with close-on-exec,
 // so the program inherits none of them. The same approach as chamber exec and envchain.
 //
+// An executable file without a "#!" line is run by /bin/sh, as shells and execvp do.
+//
 // Replace returns only when the program could not be started: KindInvalidInput for an empty
 // argv, KindCommandNotFound or KindCommandNotRunnable (with the status a shell would give,
 // through ShellStatus). Replace never puts anything into argv: a token belongs in env only.
@@ -32,6 +35,10 @@ func Replace(argv []string, env []string) error {
 		return e
 	}
 	err = syscall.Exec(path, argv, env)
+	if errors.Is(err, syscall.ENOEXEC) {
+		// An executable file without a #! line: shells run it with sh, and execvp does too.
+		err = syscall.Exec("/bin/sh", append([]string{"sh", path}, argv[1:]...), env)
+	}
 	_, e := startError(argv[0], err)
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -174,7 +175,7 @@ const maxGitOutput = 1 << 20
 // wrapping the *exec.ExitError, with git's first line of complaint, cleaned, as Detail.
 func runGit(ctx context.Context, git string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, git, args...)
-	cmd.Env = env
+	cmd.Env = withoutGitConfig(env)
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = maxGitOutput, 4096
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -190,6 +191,22 @@ func runGit(ctx context.Context, git string, env []string, args ...string) ([]by
 		return nil, &Error{Kind: KindGitFailed, Detail: "git config answered more than expected"}
 	}
 	return stdout.Bytes(), nil
+}
+
+// withoutGitConfig is env (atlink's own when nil) without GIT_CONFIG: only git config reads
+// that old variable, every other git command ignores it, so the helpers git config would list
+// under it are not the ones git uses.
+func withoutGitConfig(env []string) []string {
+	if env == nil {
+		env = os.Environ()
+	}
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GIT_CONFIG=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // limitedBuffer keeps the first max bytes written to it and drops the rest.
