@@ -268,8 +268,14 @@ func FuzzDetectType(f *testing.F) {
 				t.Fatalf("DetectType(%q) = %q, %v; the type that takes it: %v", in, got, ok, hosts)
 			}
 		default:
+			// No type takes it: only a host under a type's own hosts names that type, whose
+			// refusal then says what is wrong in its words.
 			if ok {
-				t.Fatalf("DetectType(%q) = %q, which no type takes", in, got)
+				at, _ := TypeOf(got)
+				_, err := at.ParseSite(in, false)
+				if under, _ := typeOfHostsUnder(in); under != got || KindOf(err) != KindInvalidInput {
+					t.Fatalf("DetectType(%q) = %q, which no type takes (%v)", in, got, err)
+				}
 			}
 		}
 	})
