@@ -49,6 +49,10 @@ type hostSlots struct {
 // profile of acme.atlassian.net), kept while a request asking it holds or waits for a slot.
 type askState struct {
 	users int
+	// sem holds a place for each request asking it that holds, or is about to take, a slot of
+	// the host: one question takes at most perHost-1 of them (askShare), so a question that
+	// hangs never holds every slot, and the host's other questions are still asked.
+	sem chan struct{}
 	// unanswered is when a request asking it was sent that no answer to it has followed; zero
 	// when the last one was answered, or none was sent. timedOut is set when a request asking
 	// it ran into its deadline since then.
@@ -123,6 +127,7 @@ func (t *slot) release(how ending) {
 		}
 		t.h.mu.Unlock()
 		<-t.s.sem
+		<-t.ask.sem
 		t.connected()
 		t.h.leave(t.host, t.s, t.key)
 	})
@@ -155,7 +160,7 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 	}
 	a := s.asks[ask]
 	if a == nil {
-		a = &askState{}
+		a = &askState{sem: make(chan struct{}, askShare(perHost))}
 		s.asks[ask] = a
 	}
 	s.users++
@@ -163,7 +168,11 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 	t := &slot{h: h, host: host, s: s, key: ask, ask: a, opener: !s.opening}
 	s.opening = true
 	h.mu.Unlock()
+	placed := false // holds a place in a.sem
 	giveUp := func(err error) (*slot, error) {
+		if placed {
+			<-a.sem
+		}
 		t.connected() // an opener that gives up lets the others open their own
 		h.leave(host, s, ask)
 		return nil, err
@@ -182,17 +191,23 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 			defer timer.Stop() // at most one per answer to the question while this waited
 			look = timer.C
 		}
-		// Either wait for the first connection or, once it is up, for a slot.
+		// Wait for the first connection, then for a place among the question's share, then for
+		// a slot.
 		var opened <-chan struct{}
-		var sem chan<- struct{}
-		if ready {
-			sem = s.sem
-		} else {
+		var sem, place chan<- struct{}
+		switch {
+		case !ready:
 			opened = s.ready
+		case !placed:
+			place = a.sem
+		default:
+			sem = s.sem
 		}
 		select {
 		case <-opened:
 			ready = true
+		case place <- struct{}{}:
+			placed = true
 		case sem <- struct{}{}:
 			if err := ended(ctx); err != nil {
 				// ctx ended as the slot freed (select chose the slot): send nothing.
@@ -218,6 +233,12 @@ func (h *hostLimits) acquire(ctx context.Context, host, ask string, perHost int,
 			// The question may have been answered meanwhile: look again.
 		}
 	}
+}
+
+// askShare is how many slots of a host one question may hold at once: all but one, so that a
+// question that hangs leaves a slot for the others; one when the host has only one.
+func askShare(perHost int) int {
+	return max(1, perHost-1)
 }
 
 // ended is ctx's error, or context.DeadlineExceeded once ctx's deadline has passed though

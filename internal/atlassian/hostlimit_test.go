@@ -335,6 +335,22 @@ func TestOneConnectionPerHost(t *testing.T) {
 // still be asked once a slot frees, since waiting for a turn is not the site failing to answer:
 // every check ends as one alone does (Jira ok, Confluence timeout), none with Jira timeout.
 func TestAHangingProductDoesNotFailTheOthers(t *testing.T) {
+	tests := []struct {
+		name     string
+		timeout  time.Duration // the Checker's
+		deadline time.Duration // the caller's, 0 for none
+	}{
+		{"the check's own timeout", 3 * time.Second, 0},
+		// The hanging requests hold their slots until the caller's deadline, which comes
+		// before their own timeout: only the question's share keeps a slot for Jira.
+		{"the caller's deadline before the check's timeout", 15 * time.Second, 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { hangingProduct(t, tt.timeout, tt.deadline) })
+	}
+}
+
+func hangingProduct(t *testing.T, timeout, deadline time.Duration) {
 	const host = "stuck.atlassian.net"
 	srv, err := atlassiantest.NewServer()
 	if err != nil {
@@ -351,12 +367,18 @@ func TestAHangingProductDoesNotFailTheOthers(t *testing.T) {
 	}
 	srv.SetSite(host, site)
 	c := checker(srv)
-	c.Timeout = 3 * time.Second
+	c.Timeout = timeout
+	ctx := context.Background()
+	if deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, deadline)
+		defer cancel()
+	}
 	results := make([]atlassian.Result, len(crs))
 	errs := make([]error, len(crs))
 	var wg sync.WaitGroup
 	for i, cr := range crs {
-		wg.Go(func() { results[i], errs[i] = c.Check(context.Background(), cr) })
+		wg.Go(func() { results[i], errs[i] = c.Check(ctx, cr) })
 	}
 	wg.Wait()
 	for i, res := range results {
