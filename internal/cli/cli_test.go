@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/accounts/accountstest"
 	"github.com/atlink/atlink/internal/atlassian"
@@ -580,4 +582,22 @@ func TestAPassedCheckIsLinkedAsTheTimeoutEnds(t *testing.T) {
 			t.Errorf("token: exit %d", code)
 		}
 	})
+}
+
+// TestOutcomesArePrintedBeforeTheyAreSaved: while another program holds the account list,
+// test still shows what it found, then says the list could not be written.
+func TestOutcomesArePrintedBeforeTheyAreSaved(t *testing.T) {
+	w := newWorld(t, &accountstest.MemKeychain{})
+	if code, out, errOut := w.run(anaToken, "add", "--site", "acme", "--email", "ana@acme.example"); code != ExitOK {
+		t.Fatalf("add: %d %s %s", code, out, errOut)
+	}
+	lock := flock.New(filepath.Join(w.store.Dir(), accounts.IndexFile+".lock"))
+	if err := lock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lock.Unlock() }()
+	code, out, errOut := w.run("", "test", "--timeout", "1s")
+	if code == ExitOK || !strings.Contains(out, "✓ acme") || !strings.Contains(out, "1 of 1 accounts ok") || errOut == "" {
+		t.Errorf("test with the account list held: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
 }

@@ -128,12 +128,6 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 			failed++
 		}
 	}
-	// One write of the index for all outcomes, with a few seconds of its own when --timeout
-	// ended the checks: their outcomes are still worth keeping.
-	rctx, cancel := saveContext(ctx)
-	recordErr := env.Store.Record(rctx, outcomes...)
-	cancel()
-
 	if f.json {
 		if err := writeJSON(env.Out, reports); err != nil {
 			return err
@@ -157,6 +151,12 @@ func runTest(ctx context.Context, env *Env, names []string, f testFlags) error {
 			printDiagnosis(env, f.json, watches[i].report(env.version, a.Name, results[i], errs[i]))
 		}
 	}
+	// Then one write of the index for all outcomes, with a few seconds of its own when
+	// --timeout or Ctrl-C ended the checks: their outcomes are still worth keeping, and they
+	// are already on the screen should the account list keep atlink waiting.
+	rctx, cancel := saveContext(ctx)
+	recordErr := env.Store.Record(rctx, outcomes...)
+	cancel()
 	if recordErr != nil {
 		printError(env.Err, recordErr, subject{})
 		return exitError{exitCode(recordErr)}
