@@ -306,7 +306,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 		a.secrets = []string{r.cr.Token, h[strings.IndexByte(h, ' ')+1:]}
 	}
 	if err := ended(ctx); err != nil || r.budget.left() <= 0 {
-		r.start(a)
+		r.unsent(a)
 		a.err = r.notAsked(err, req)
 		return a
 	}
@@ -314,7 +314,7 @@ func (r *run) get(ctx context.Context, q request) answer {
 	turn, err := r.c.hosts.acquire(ctx, req.URL.Host, r.cr.Site+" "+string(q.step), r.c.PerHost, r.c.timeout())
 	r.budget.wait(-1)
 	if err != nil {
-		r.start(a)
+		r.unsent(a)
 		var stuck *stalledError
 		if errors.As(err, &stuck) {
 			a.err = transportError(ctx, r.cr.Site, r.c.HTTP, req, err)

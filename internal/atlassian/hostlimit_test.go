@@ -172,6 +172,11 @@ func TestWaitingForAHostEndsWithTheCheck(t *testing.T) {
 			t.Errorf("%s: %q, want it to say the check's time ran out before its turn", e.Step, e.Detail)
 		}
 	}
+	for _, e := range rec.events { // nothing was sent, so no report may say a request started
+		if e.Phase == atlassian.PhaseStart {
+			t.Errorf("%s reported a start for a request never sent", e.Step)
+		}
+	}
 	if got := srv.MaxInFlight(host); got != 3 {
 		t.Errorf("%d requests to %s at once, want 3", got, host)
 	}

@@ -147,12 +147,19 @@ func (r *run) emit(e Event) {
 
 // start reports that a's request is about to be sent.
 func (r *run) start(a answer) {
+	r.unsent(a)
+	r.emit(Event{Step: a.step, Phase: PhaseStart, Method: http.MethodGet, URL: a.url, EmailInURL: a.emailInURL, Proxy: a.proxy})
+}
+
+// unsent notes the route of a request that will never be sent (its turn did not come in time,
+// or the check was stopped first): no start is reported for it, only its end, so a report
+// never claims a request that no host saw.
+func (r *run) unsent(a answer) {
 	r.mu.Lock()
 	if r.proxy == "" && hostOnly(a.host) == r.primary {
 		r.proxy = a.proxy
 	}
 	r.mu.Unlock()
-	r.emit(Event{Step: a.step, Phase: PhaseStart, Method: http.MethodGet, URL: a.url, EmailInURL: a.emailInURL, Proxy: a.proxy})
 }
 
 // done reports that a's step ended with outcome (StatusOK, StatusNoAccess, StatusAbsent or a
