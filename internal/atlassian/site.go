@@ -144,6 +144,17 @@ func readHost(input string, w siteWords) (string, error) {
 // what to type instead; example when no well-formed host name is in it. The host is lower-cased
 // and has only letters, digits, dots and dashes, so it is safe to echo.
 func hostOr(address, example string) string {
+	host := looseHost(address)
+	if !validDomain(host) || !strings.Contains(host, ".") {
+		return example
+	}
+	return host
+}
+
+// looseHost is the host part of an address without its scheme: what comes before the path,
+// after any user info, without a port, lower-cased and without a final dot. It checks
+// nothing: callers judge what it gives.
+func looseHost(address string) string {
 	host := address
 	if i := strings.IndexAny(host, "/?#"); i >= 0 {
 		host = host[:i]
@@ -154,11 +165,7 @@ func hostOr(address, example string) string {
 	if i := strings.LastIndex(host, ":"); i >= 0 {
 		host = host[:i]
 	}
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if !validDomain(host) || !strings.Contains(host, ".") {
-		return example
-	}
-	return host
+	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
 // ParseSite is ParseSiteAddress for callers that need only the host.

@@ -133,16 +133,7 @@ func typeOfHostsUnder(input string) (Type, bool) {
 	if i := strings.Index(h, "://"); i >= 0 {
 		h = h[i+3:]
 	}
-	if i := strings.IndexAny(h, "/?#"); i >= 0 {
-		h = h[:i]
-	}
-	if i := strings.LastIndex(h, "@"); i >= 0 {
-		h = h[i+1:]
-	}
-	if i := strings.LastIndex(h, ":"); i >= 0 {
-		h = h[:i]
-	}
-	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	h = looseHost(h)
 	switch {
 	case h == "":
 		return "", false
