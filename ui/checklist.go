@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atlink/atlink/internal/atlassian"
+	"github.com/atlink/atlink/internal/humanize"
 	"github.com/atlink/atlink/internal/safetext"
 )
 
@@ -222,21 +223,7 @@ func outcomeWords(e atlassian.Event) string {
 	case string(atlassian.KindInvalidCredentials):
 		return "refused the token" // also a scoped token's answer from the site, before the gateway takes it
 	}
-	return lowerFirst(explain(kindError(atlassian.Kind(e.Outcome)), subject{}).Title)
-}
-
-// lowerFirst lower-cases a title's first letter to follow a colon ("Jira: wrong email or
-// token"), unless the first word is an abbreviation ("CAPTCHA needed").
-func lowerFirst(s string) string {
-	for _, name := range []string{"Atlassian", "Jira", "Confluence", "Bitbucket"} { // names keep their capital
-		if strings.HasPrefix(s, name) {
-			return s
-		}
-	}
-	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
-		return string(s[0]-'A'+'a') + s[1:]
-	}
-	return s
+	return humanize.LowerFirst(explain(kindError(atlassian.Kind(e.Outcome)), subject{}).Title)
 }
 
 // failedOutcome reports an outcome that is a failure (a Kind), not an answer about access.

@@ -321,20 +321,6 @@ func orDash(s, placeholder string) string {
 	return s
 }
 
-// lowerFirst is s with a small first letter, for the middle of a sentence, unless it starts a
-// name (Atlassian, Jira …) or a word in capitals.
-func lowerFirst(s string) string {
-	for _, name := range []string{"Atlassian", "Jira", "Confluence", "Bitbucket"} {
-		if strings.HasPrefix(s, name) {
-			return s
-		}
-	}
-	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && (s[1] < 'A' || s[1] > 'Z') {
-		return string(s[0]-'A'+'a') + s[1:]
-	}
-	return s
-}
-
 // sentence is s with a capital first letter and a full stop, unless it ends in one already.
 func sentence(s string) string {
 	s = capital(s)

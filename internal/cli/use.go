@@ -13,6 +13,7 @@ import (
 	"github.com/atlink/atlink/internal/accounts"
 	"github.com/atlink/atlink/internal/atlassian"
 	"github.com/atlink/atlink/internal/handoff"
+	"github.com/atlink/atlink/internal/humanize"
 )
 
 // This file holds the commands that hand a linked account to other programs without the token
@@ -311,7 +312,7 @@ func warnIfStale(env *Env, a accounts.Account) {
 		fmt.Fprintf(env.Err, "atlink: warning: the token of %s expired on %s; it may no longer work.\n", a.Name, a.Expires)
 	case a.LastCheck != nil && !a.LastCheck.OK:
 		msg, _ := explain(&accounts.Error{Kind: a.LastCheck.Kind}, subjectOf(a))
-		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed: %s; 'atlink test %s' checks it again.\n", a.Name, lowerFirst(strings.TrimSuffix(msg, ".")), a.Name)
+		fmt.Fprintf(env.Err, "atlink: warning: the last check of %s failed: %s; 'atlink test %s' checks it again.\n", a.Name, humanize.LowerFirst(strings.TrimSuffix(msg, ".")), a.Name)
 	}
 }
 
