@@ -102,15 +102,7 @@ func (c *Check) WorkspacesUnread() bool {
 
 // Noted reports whether the check added a note with code.
 func (c *Check) Noted(code atlassian.NoteCode) bool {
-	if c == nil {
-		return false
-	}
-	for _, n := range c.Notes {
-		if n.Code == code {
-			return true
-		}
-	}
-	return false
+	return c != nil && atlassian.HasNote(c.Notes, code)
 }
 
 // AccountID returns the id, and keychain user, of the account of principal on site: for

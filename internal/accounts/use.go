@@ -195,12 +195,8 @@ func applyResult(a *Account, res atlassian.Result, checkErr error, now time.Time
 			c.Products[string(p)] = st
 		}
 	}
-	seen := map[atlassian.NoteCode]bool{}
-	for _, n := range res.Notes {
-		if !seen[n.Code] && len(c.Notes) < maxNotes {
-			seen[n.Code] = true
-			c.Notes = append(c.Notes, n)
-		}
+	if c.Notes = atlassian.DistinctNotes(res.Notes); len(c.Notes) > maxNotes {
+		c.Notes = c.Notes[:maxNotes]
 	}
 	a.LastCheck = c
 	if res.Noted(atlassian.NoteUserMismatch) && a.Type == atlassian.TypeAlign {

@@ -40,8 +40,25 @@ type Note struct {
 }
 
 // Noted reports whether the check added a note with code.
-func (res Result) Noted(code NoteCode) bool {
-	for _, n := range res.Notes {
+func (res Result) Noted(code NoteCode) bool { return HasNote(res.Notes, code) }
+
+// DistinctNotes are notes, one of each code (the first): two lists that one role may not read
+// make one note.
+func DistinctNotes(notes []Note) []Note {
+	var out []Note
+	seen := map[NoteCode]bool{}
+	for _, n := range notes {
+		if !seen[n.Code] {
+			seen[n.Code] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// HasNote reports whether notes hold one with code.
+func HasNote(notes []Note, code NoteCode) bool {
+	for _, n := range notes {
 		if n.Code == code {
 			return true
 		}

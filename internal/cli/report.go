@@ -80,7 +80,7 @@ func newReport(name string, res atlassian.Result, err error, s subject) checkRep
 		}
 		r.Products[string(p)] = st
 	}
-	for _, n := range notes(res.Notes) {
+	for _, n := range atlassian.DistinctNotes(res.Notes) {
 		r.Notes = append(r.Notes, string(n.Code))
 	}
 	r.Username, r.Workspaces, r.JiraProducts = typeFields(at.Type(), res.Identity.Username, res.Workspaces, jiraKeys(res.JiraProducts))
@@ -266,21 +266,7 @@ func printSuccess(w io.Writer, verb string, a accounts.Account, res atlassian.Re
 		}
 		fmt.Fprintf(w, "  Workspaces: %s\n", ws)
 	}
-	for _, n := range notes(res.Notes) {
+	for _, n := range atlassian.DistinctNotes(res.Notes) {
 		fmt.Fprintf(w, "  Note: %s\n", noteWords(n, a))
 	}
-}
-
-// notes are the notes of a check, one of each code (the first): two lists that one role may not
-// read make one note.
-func notes(all []atlassian.Note) []atlassian.Note {
-	var out []atlassian.Note
-	seen := map[atlassian.NoteCode]bool{}
-	for _, n := range all {
-		if !seen[n.Code] {
-			seen[n.Code] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }
