@@ -4,7 +4,6 @@ package cli_test
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -505,7 +504,7 @@ func TestGitTakesBitbucketCredentialsFromAtlink(t *testing.T) {
 	t.Cleanup(func() { w.run("", "remove", "bb-bo") })
 	cmd := exec.Command(w.bin, "setup-git")
 	cmd.Env = gitEnv
-	if out, err := cmd.CombinedOutput(); exitCode(err) != 2 || !strings.Contains(string(out), "Several Bitbucket accounts are linked (bb-bo, bitbucket)") {
+	if out, err := cmd.CombinedOutput(); cmd.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "Several Bitbucket accounts are linked (bb-bo, bitbucket)") {
 		t.Errorf("setup-git without a name among two accounts: %v\n%s", err, out)
 	}
 	// The account chosen is remembered by id: renamed, it still answers.
@@ -532,22 +531,10 @@ func TestGitTakesBitbucketCredentialsFromAtlink(t *testing.T) {
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
-	if exitCode(err) != 1 || strings.Contains(stdout.String(), "✓") || !strings.Contains(stderr.String(), "credential helper cache") {
+	if cmd.ProcessState.ExitCode() != 1 || strings.Contains(stdout.String(), "✓") || !strings.Contains(stderr.String(), "credential helper cache") {
 		t.Errorf("setup-git with a later helper it cannot clear: %v\nstdout %s\nstderr %s", err, stdout.String(), stderr.String())
 	}
 	if out, err := fill("protocol=https\nhost=bitbucket.org\n\n"); err == nil || strings.Contains(out, w.tokens["bitbucket"]) {
 		t.Errorf("git got the token while 'cache' would get it too: %v\n%s", err, out)
 	}
-}
-
-// exitCode is a finished command's exit status: 0 without an error, -1 when it did not run.
-func exitCode(err error) int {
-	var ee *exec.ExitError
-	if err == nil {
-		return 0
-	}
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return -1
 }
